@@ -1,0 +1,150 @@
+"""Strict decoding of the deterministic CBOR subset the card uses.
+
+The card must reject what general decoders accept silently: non-shortest
+integers, indefinite lengths, unsorted or duplicate map keys, tags, floats,
+simple values and trailing bytes. `loads` takes cbor2's decoding when it
+re-encodes to exactly the same bytes and its map keys are in order (so it is
+deterministic); anything else
+goes to our own decoder, which names the precise fault. Values cbor2 maps
+tags and simple values to (bool, None, float, ...) pass that round trip, so
+callers check every value's exact type (`type(v) is int`, never isinstance,
+which lets bool through).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cbor2
+
+from cards.errors import Malformed
+
+MAX_DEPTH = 4
+MAX_ITEMS = 256
+
+CborValue = int | bytes | str | list[Any] | dict[int, Any]
+
+
+def dumps(value: Any) -> bytes:
+    """Deterministic encoding (RFC 8949 §4.2.1) of ints, strings, arrays and int-keyed maps."""
+    return bytes(cbor2.dumps(value, canonical=True))
+
+
+def loads(data: bytes) -> CborValue:
+    """Decode exactly one deterministic CBOR item that fills `data`."""
+    try:
+        value = cbor2.loads(data)
+    except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, RecursionError):
+        pass
+    else:
+        # cbor2 keeps map keys in their encoded order: a plain re-encoding that
+        # matches, with keys sorted, is the deterministic encoding.
+        if cbor2.dumps(value) == data and _keys_sorted(value):
+            return value  # type: ignore[no-any-return]
+    strict_loads(data)
+    raise Malformed("CBOR body is not in deterministic form", code="non_canonical")
+
+
+def _keys_sorted(value: Any) -> bool:
+    if type(value) is list:
+        return all(_keys_sorted(item) for item in value if type(item) in (list, dict))
+    if type(value) is dict:
+        keys = list(value)
+        # Unsigned integer keys encode in numeric order; other keys by their bytes.
+        unsigned = all(type(k) is int and k >= 0 for k in keys)
+        if keys != sorted(keys, key=None if unsigned else _key_order):
+            return False
+        return all(_keys_sorted(item) for item in value.values() if type(item) in (list, dict))
+    return True
+
+
+def _key_order(key: Any) -> bytes:
+    return bytes(cbor2.dumps(key))
+
+
+def strict_loads(data: bytes) -> CborValue:
+    """Our own decoder: slower, and names the exact fault of a non-deterministic item."""
+    decoder = _Decoder(data)
+    value = decoder.item(depth=0)
+    if decoder.pos != len(data):
+        raise Malformed(
+            f"{len(data) - decoder.pos} trailing byte(s) after the CBOR body",
+            code="trailing_bytes",
+        )
+    return value
+
+
+class _Decoder:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+        self.items = 0
+
+    def take(self, count: int) -> bytes:
+        end = self.pos + count
+        if end > len(self.data):
+            raise Malformed("CBOR body ends inside an item", code="truncated")
+        chunk = self.data[self.pos : end]
+        self.pos = end
+        return chunk
+
+    def head(self) -> tuple[int, int]:
+        initial = self.take(1)[0]
+        major, info = initial >> 5, initial & 0x1F
+        if major in (6, 7):
+            kind = "tag" if major == 6 else "float or simple value"
+            raise Malformed(f"CBOR {kind} is not allowed in a card", code="wrong_type")
+        if info < 24:
+            return major, info
+        if info == 31:
+            raise Malformed("indefinite-length CBOR item", code="non_canonical")
+        if info > 27:
+            raise Malformed(f"reserved CBOR additional info {info}", code="cbor_invalid")
+        size = 1 << (info - 24)
+        argument = int.from_bytes(self.take(size), "big")
+        smallest = 24 if size == 1 else 1 << (4 * size)
+        if argument < smallest:
+            raise Malformed("CBOR integer or length not in shortest form", code="non_canonical")
+        return major, argument
+
+    def item(self, depth: int) -> CborValue:
+        self.items += 1
+        if self.items > MAX_ITEMS or depth > MAX_DEPTH:
+            raise Malformed("CBOR body nests or repeats too deeply", code="too_large")
+        start = self.pos
+        major, argument = self.head()
+        if major == 0:
+            return argument
+        if major == 1:
+            return -1 - argument
+        if major == 2:
+            return self.take(argument)
+        if major == 3:
+            try:
+                return self.take(argument).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise Malformed("text string is not valid UTF-8", code="invalid_utf8") from exc
+        if major == 4:
+            if argument > MAX_ITEMS:
+                raise Malformed("CBOR array too long", code="too_large")
+            return [self.item(depth + 1) for _ in range(argument)]
+        return self.map(argument, depth, start)
+
+    def map(self, count: int, depth: int, start: int) -> dict[int, Any]:
+        if count > MAX_ITEMS:
+            raise Malformed("CBOR map too large", code="too_large")
+        result: dict[int, Any] = {}
+        previous = b""
+        for _ in range(count):
+            key_start = self.pos
+            key = self.item(depth + 1)
+            encoded_key = self.data[key_start : self.pos]
+            if not isinstance(key, int):
+                raise Malformed("CBOR map key is not an integer", code="wrong_type")
+            if key in result:
+                raise Malformed(f"duplicate map key {key}", code="duplicate_key")
+            if encoded_key < previous:
+                raise Malformed("CBOR map keys not in deterministic order", code="non_canonical")
+            previous = encoded_key
+            result[key] = self.item(depth + 1)
+        return result

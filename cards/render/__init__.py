@@ -1,0 +1,1 @@
+"""Renderers: a QR symbol or a laid-out card -> PNG, PDF or ESC/POS bytes."""

@@ -1,0 +1,212 @@
+"""The `ehcard` command. Each command wraps a plain function tests can call."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session, sessionmaker
+
+from cards.errors import CardError, VerificationError
+from cards.export import card_to_json
+from cards.summary import card_summary, verdict_line
+from kiosk import db
+from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.services import keyring as keyring_service
+from kiosk.services import registry
+from kiosk.services.qrimage import decode_qr_image, write_qr_png
+from signing.keys import load_public_key
+from signing.revocation import Reason
+from signing.verifier import VerifiedCard, Verifier
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    engine = db.make_engine(settings.database_url)
+    try:
+        with db.session_scope(sessionmaker(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+class EhcardGroup(click.Group):
+    """Prints our errors' diagnostics, never a traceback, for expected failures."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (CardError, ConfigError) as exc:
+            message = exc.diagnostics() if isinstance(exc, CardError) else str(exc)
+            click.echo(f"ehcard: {message}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=EhcardGroup)
+@click.option(
+    "--instance",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="EHCARD_INSTANCE",
+    default=Path("instance"),
+    show_default=True,
+    help="Instance folder: keys, trust list, database.",
+)
+@click.pass_context
+def main(ctx: click.Context, instance: Path) -> None:
+    """ehcard: emergency health cards with signed QR codes."""
+    ctx.obj = load_settings(instance)
+
+
+@main.command()
+@click.pass_obj
+def init(settings: Settings) -> None:
+    """Create a development root key, an issuer key, a signed trust list and the database."""
+    settings.instance.mkdir(parents=True, exist_ok=True)
+    keyring = keyring_service.init_instance(settings, today())
+    db.upgrade(settings.database_url)
+    click.echo(f"initialised {settings.instance}")
+    click.echo(f"issuer key id {keyring.issuer_key.kid.hex()} ({settings.centre_name})")
+    click.echo(f"root public key {keyring_service.paths(settings)['root_public']}")
+
+
+@main.command()
+@click.argument("profile", type=click.File("rb"))
+@click.option("--qr", "qr_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print card id, QR text, version, ECC as JSON."
+)
+@click.pass_obj
+def issue(settings: Settings, profile: Any, qr_path: Path, as_json: bool) -> None:
+    """Sign a card from a PROFILE.json and write its QR code as PNG."""
+    try:
+        data = json.load(profile)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{profile.name} is not valid JSON: {exc}") from exc
+    keyring = keyring_service.load_keyring(settings)
+    db.upgrade(settings.database_url)
+    with _session(settings) as session:
+        issued = registry.issue_card(session, settings, keyring, data, today=today())
+    write_qr_png(issued.symbol, qr_path)
+    summary = {
+        "card_id": issued.card.card_id.hex(),
+        "card_code": issued.card.card_code,
+        "qr_text": issued.qr_text,
+        "qr_version": issued.symbol.version,
+        "ecc": issued.symbol.ecc,
+        "payload_bytes": len(issued.payload),
+    }
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        click.echo(
+            f"card {issued.card.card_code} -> {qr_path} (QR version {issued.symbol.version}-M)"
+        )
+
+
+@main.command()
+@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--text")
+@click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--root-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--revocations", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True
+)
+@click.option("--lang", default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def verify(
+    settings: Settings,
+    image: Path | None,
+    text: str | None,
+    trust: Path | None,
+    root_key: Path | None,
+    revocations: tuple[Path, ...],
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Verify a card from an image (--image) or its QR text (--text); exit 0 only if valid."""
+    if (image is None) == (text is None):
+        raise click.UsageError("give exactly one of --image or --text")
+    where = keyring_service.paths(settings)
+    verifier = Verifier.from_files(
+        root_keys=[load_public_key(root_key or where["root_public"])],
+        trust_file=trust or where["trust"],
+        revocation_files=revocations,
+        skew=settings.clock_skew,
+    )
+    result: VerifiedCard | None = None
+    error: VerificationError | None = None
+    try:
+        qr_text = decode_qr_image(image) if image is not None else str(text)
+        result = verifier.verify(qr_text)
+    except VerificationError as exc:
+        error = exc
+    report = verification_report(result, error)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(verdict_line(report["status"], report["reason"], lang))
+        if result is not None:
+            click.echo(card_summary(result.card, lang, issuer=result.issuer.centre))
+    sys.exit(0 if error is None else 1)
+
+
+def verification_report(
+    result: VerifiedCard | None, error: VerificationError | None
+) -> dict[str, Any]:
+    """The JSON verdict `ehcard verify --json` prints (and the browser verifier matches)."""
+    if error is not None:
+        return {
+            "status": error.status,
+            "reason": error.code,
+            "message": error.message,
+            "card": None,
+        }
+    if result is None:
+        raise ValueError("a report needs a verified card or an error")
+    return {
+        "status": "valid",
+        "reason": None,
+        "message": f"signed by {result.issuer.centre}",
+        "card": card_to_json(result.card),
+    }
+
+
+@main.command()
+@click.argument("card")
+@click.option("--reason", type=click.Choice([r.label for r in Reason]), required=True)
+@click.pass_obj
+def revoke(settings: Settings, card: str, reason: str) -> None:
+    """Revoke CARD (its 16-hex-digit id or printed code)."""
+    db.upgrade(settings.database_url)
+    with _session(settings) as session:
+        row = registry.find_card(session, card)
+        registry.revoke_card(session, row, Reason[reason.upper()], today=today())
+        code = row.card_code
+    click.echo(f"card {code} revoked ({reason}); publish with `ehcard export-lists`")
+
+
+@main.command("export-lists")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.pass_obj
+def export_lists(settings: Settings, out: Path) -> None:
+    """Write the trust list and each issuer's signed revocation list to OUT."""
+    keyring = keyring_service.load_keyring(settings)
+    db.upgrade(settings.database_url)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "trust.cbor").write_bytes(keyring.trust_document)
+    with _session(settings) as session:
+        for kid in keyring.issuer_keys:
+            document = registry.revocation_list(session, keyring, kid, today=today())
+            (out / f"revocations-{kid.hex()}.cbor").write_bytes(document)
+    click.echo(f"wrote trust list and {len(keyring.issuer_keys)} revocation list(s) to {out}")

@@ -1,0 +1,121 @@
+"""The one place that reads configuration: environment, instance folder, overrides.
+
+Every setting has an `EHCARD_<NAME>` environment variable. Development mode
+(the default) runs on embedded defaults and generates what it lacks under the
+instance folder; production mode refuses to start without its key files and
+secret key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance: Path
+    mode: str = "development"
+    database_url: str = ""
+    secret_key_file: Path | None = None
+    issuer_key_file: Path | None = None
+    root_key_file: Path | None = None
+    root_public_key_file: Path | None = None
+    trust_list_file: Path | None = None
+    card_host: str = "EHC.EXAMPLE.ORG"
+    centre_name: str = "Development reception centre"
+    card_language: str = "fr"
+    card_validity_days: int = 730
+    clock_skew_hours: int = 24
+    printer: str = ""
+    printer_profile: str = "58mm"
+    idle_timeout_seconds: int = 120
+    print_job_grace_minutes: int = 15
+
+    @property
+    def is_development(self) -> bool:
+        return self.mode == "development"
+
+    @property
+    def card_validity(self) -> timedelta:
+        return timedelta(days=self.card_validity_days)
+
+    @property
+    def clock_skew(self) -> timedelta:
+        return timedelta(hours=self.clock_skew_hours)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.instance / "keys"
+
+    def secret_key(self) -> str:
+        """The Flask secret key; generated once in development mode."""
+        path = self.secret_key_file or self.keys_dir / "secret_key"
+        if not path.exists():
+            if not self.is_development:
+                raise ConfigError(f"production mode needs a secret key file: {path} is missing")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+_INT_FIELDS = {f.name for f in fields(Settings) if f.type == "int"}
+_PATH_FIELDS = {f.name for f in fields(Settings) if "Path" in str(f.type)}
+
+
+def load_settings(
+    instance: Path | str | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from `overrides`, then `EHCARD_*` variables, then defaults."""
+    environ = os.environ if environ is None else environ
+    instance_path = Path(instance or environ.get("EHCARD_INSTANCE") or "instance").resolve()
+    values: dict[str, Any] = {}
+    for item in fields(Settings):
+        if item.name == "instance":
+            continue
+        raw = environ.get(f"EHCARD_{item.name.upper()}")
+        if raw is not None:
+            values[item.name] = _convert(item.name, raw)
+    for name, value in (overrides or {}).items():
+        if name not in {f.name for f in fields(Settings)}:
+            raise ConfigError(f"unknown setting {name!r}")
+        values[name] = _convert(name, value) if isinstance(value, str) else value
+    settings = replace(Settings(instance=instance_path), **values)
+    if settings.mode not in ("development", "production"):
+        raise ConfigError("EHCARD_MODE must be 'development' or 'production'")
+    if not settings.database_url:
+        settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
+    if not settings.is_development:
+        for name in (
+            "issuer_key_file",
+            "root_public_key_file",
+            "trust_list_file",
+            "secret_key_file",
+        ):
+            if getattr(settings, name) is None:
+                raise ConfigError(f"production mode needs EHCARD_{name.upper()}")
+    return settings
+
+
+def _convert(name: str, raw: str) -> Any:
+    if name in _INT_FIELDS:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"EHCARD_{name.upper()} must be a whole number, not {raw!r}") from exc
+    if name in _PATH_FIELDS:
+        return Path(raw)
+    return raw

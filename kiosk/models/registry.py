@@ -1,0 +1,37 @@
+"""The card registry: what the server knows of a card (never its health data)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kiosk.db import Base
+
+
+class CardRow(Base):
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[bytes] = mapped_column(LargeBinary(8), unique=True)
+    card_code: Mapped[str] = mapped_column(String(11), unique=True, index=True)
+    issuer_kid: Mapped[bytes] = mapped_column(LargeBinary(8), index=True)
+    issued: Mapped[date] = mapped_column(Date)
+    expires: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RevocationRow(Base):
+    """One revocation; `id` orders them, and a list's counter is its issuer's last id."""
+
+    __tablename__ = "revocations"
+    __table_args__ = (UniqueConstraint("issuer_kid", "rid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer_kid: Mapped[bytes] = mapped_column(LargeBinary(8), index=True)
+    rid: Mapped[bytes] = mapped_column(LargeBinary(8))
+    reason: Mapped[int] = mapped_column(Integer)
+    revoked_on: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date, nullable=True)

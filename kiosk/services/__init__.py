@@ -1,0 +1,1 @@
+"""Services of the kiosk and console: keys, issuing, revocation, printing, audit."""

@@ -1,0 +1,96 @@
+"""Build the Flask application: settings, services, blueprints, headers, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from flask import Flask, Response, current_app, render_template
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk import db
+from kiosk.config import Settings, load_settings
+from kiosk.errors import register_error_handlers
+from kiosk.services import keyring as keyring_service
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@dataclass
+class Services:
+    """What the request handlers share; one instance in app.extensions["ehcard"]."""
+
+    settings: Settings
+    keyring: keyring_service.Keyring
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def services() -> Services:
+    return cast(Services, current_app.extensions["ehcard"])
+
+
+def build_app(config: Mapping[str, Any] | None = None) -> Flask:
+    overrides = dict(config or {})
+    instance = overrides.pop("instance", None)
+    testing = bool(overrides.pop("TESTING", False))
+    settings = load_settings(instance, overrides)
+    settings.instance.mkdir(parents=True, exist_ok=True)
+    if settings.is_development and not keyring_service.paths(settings)["trust"].exists():
+        keyring_service.init_instance(settings, datetime.now(UTC).date())
+    keyring = keyring_service.load_keyring(settings)
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+
+    app = Flask(
+        "kiosk",
+        instance_path=str(settings.instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key(),
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=not settings.is_development,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    app.extensions["ehcard"] = Services(settings, keyring, engine, sessionmaker(engine))
+    register_error_handlers(app)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"development_mode": settings.is_development, "centre_name": settings.centre_name}
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        if not settings.is_development:
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if response.mimetype == "text/html":
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "issuer": keyring.issuer_key.kid.hex()}
+
+    @app.get("/")
+    def index() -> str:
+        return render_template("index.html")
+
+    return app

@@ -1,0 +1,1 @@
+"""Keys, card signatures, trust and revocation lists, and verification. No web, no storage."""

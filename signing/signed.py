@@ -1,0 +1,58 @@
+"""Signed CBOR documents: `[signer kid, body, signature]` with a domain per document kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cbor2
+
+from cards import cbor
+from cards.errors import Malformed
+from signing.errors import SignedListError
+from signing.keys import KID_BYTES, PrivateKey, PublicKey
+
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+
+
+def seal(body: dict[int, Any], key: PrivateKey, domain: bytes) -> bytes:
+    encoded = cbor.dumps(body)
+    return cbor.dumps([key.kid, encoded, key.sign(domain + encoded)])
+
+
+def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[int, Any]:
+    """The body of a document signed by `key`; `SignedListError` otherwise."""
+    if len(document) > MAX_DOCUMENT_BYTES:
+        raise SignedListError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
+    try:
+        outer = cbor.loads(document)
+    except Malformed as exc:
+        raise SignedListError(f"{what} is not valid CBOR: {exc.message}") from exc
+    if (
+        not isinstance(outer, list)
+        or len(outer) != 3
+        or not all(isinstance(part, bytes) for part in outer)
+        or len(outer[0]) != KID_BYTES
+    ):
+        raise SignedListError(f"{what} is not a [kid, body, signature] document")
+    kid, body, signature = outer
+    if kid != key.kid or not key.verifies(domain + body, signature):
+        raise SignedListError(f"{what} is not signed by the expected key")
+    try:
+        decoded = _loads_large(body)
+    except Malformed as exc:
+        raise SignedListError(f"{what} body is not valid CBOR: {exc.message}") from exc
+    if not isinstance(decoded, dict):
+        raise SignedListError(f"{what} body is not a CBOR map")
+    return decoded
+
+
+def _loads_large(body: bytes) -> Any:
+    # Signed lists are trusted once their signature checks, and may hold far more
+    # items than a card; cbor2 decodes them, and re-encoding proves them canonical.
+    try:
+        value = cbor2.loads(body)
+    except (cbor2.CBORDecodeError, ValueError) as exc:
+        raise Malformed(str(exc), code="cbor_invalid") from exc
+    if cbor.dumps(value) != body:
+        raise Malformed("body is not in deterministic form", code="non_canonical")
+    return value

@@ -1,0 +1,133 @@
+"""The root-signed trust list: which issuer keys verifiers accept, and when.
+
+A key signs cards issued from `valid_from`; no card of it counts after
+`valid_until`. A retired key signs no new card after `status_since` but its
+cards keep verifying; a compromised key's cards verify as unknown issuer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from cards.errors import Malformed
+from cards.packing import day_number, from_day_number
+from signing.errors import SignedListError
+from signing.keys import PrivateKey, PublicKey
+from signing.signed import seal, unseal
+
+DOMAIN = b"ehcard/trust/v1"
+
+
+class KeyStatus(Enum):
+    ACTIVE = 0
+    RETIRED = 1
+    COMPROMISED = 2
+
+
+@dataclass(frozen=True)
+class TrustEntry:
+    public_key: PublicKey
+    centre: str
+    host: str
+    valid_from: date
+    valid_until: date
+    status: KeyStatus = KeyStatus.ACTIVE
+    status_since: date | None = None
+
+    @property
+    def kid(self) -> bytes:
+        return self.public_key.kid
+
+
+@dataclass(frozen=True)
+class TrustList:
+    sequence: int
+    issued: date
+    entries: tuple[TrustEntry, ...]
+
+    _by_kid: dict[bytes, list[TrustEntry]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            self._by_kid.setdefault(entry.kid, []).append(entry)
+
+    def keys_for(self, kid: bytes) -> list[TrustEntry]:
+        """Every entry with this key id (two keys may share one)."""
+        return self._by_kid.get(kid, [])
+
+    def with_entry(self, entry: TrustEntry, *, issued: date) -> TrustList:
+        return replace(
+            self, sequence=self.sequence + 1, issued=issued, entries=(*self.entries, entry)
+        )
+
+    def with_status(self, kid: bytes, status: KeyStatus, *, since: date) -> TrustList:
+        if not self.keys_for(kid):
+            raise SignedListError(f"no key {kid.hex()} in the trust list")
+        entries = tuple(
+            replace(e, status=status, status_since=since) if e.kid == kid else e
+            for e in self.entries
+        )
+        return replace(self, sequence=self.sequence + 1, issued=since, entries=entries)
+
+
+def sign_trust_list(trust_list: TrustList, root_key: PrivateKey) -> bytes:
+    entries: list[dict[int, Any]] = []
+    for entry in trust_list.entries:
+        item: dict[int, Any] = {
+            1: entry.kid,
+            2: entry.public_key.raw,
+            3: entry.centre,
+            4: entry.host,
+            5: day_number(entry.valid_from),
+            6: day_number(entry.valid_until),
+            7: entry.status.value,
+        }
+        if entry.status_since is not None:
+            item[8] = day_number(entry.status_since)
+        entries.append(item)
+    body = {1: 1, 2: trust_list.sequence, 3: day_number(trust_list.issued), 4: entries}
+    return seal(body, root_key, DOMAIN)
+
+
+def load_trust_list(document: bytes, root_keys: Iterable[PublicKey]) -> TrustList:
+    """Parse a trust list signed by one of the pinned root keys."""
+    errors = []
+    for root in root_keys:
+        try:
+            body = unseal(document, root, DOMAIN, "trust list")
+        except SignedListError as exc:
+            errors.append(exc.message)
+            continue
+        return _parse(body)
+    raise SignedListError("; ".join(errors) or "no pinned root key")
+
+
+def _parse(body: dict[int, Any]) -> TrustList:
+    try:
+        if body[1] != 1:
+            raise SignedListError(f"unknown trust list version {body[1]}")
+        entries = tuple(_parse_entry(item) for item in body[4])
+        return TrustList(sequence=body[2], issued=from_day_number(body[3]), entries=entries)
+    except (KeyError, TypeError, ValueError, Malformed) as exc:
+        raise SignedListError(f"trust list body is malformed: {exc!r}") from exc
+
+
+def _parse_entry(item: dict[int, Any]) -> TrustEntry:
+    public_key = PublicKey(item[2])
+    if public_key.kid != item[1]:
+        raise SignedListError("a trust list entry's kid does not match its key")
+    return TrustEntry(
+        public_key=public_key,
+        centre=str(item[3]),
+        host=str(item[4]),
+        valid_from=from_day_number(item[5]),
+        valid_until=from_day_number(item[6]),
+        status=KeyStatus(item[7]),
+        status_since=from_day_number(item[8]) if 8 in item else None,
+    )

@@ -1,0 +1,104 @@
+"""Shared fixtures: keys, a trust list, instances, databases (SQLite and PostgreSQL), apps."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import create_app
+from signing.keys import PrivateKey
+from signing.trust import TrustEntry, TrustList, sign_trust_list
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "tests" / "profiles"
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+TODAY = date(2026, 11, 27)
+HOST = "EHC.EXAMPLE.ORG"
+
+
+def load_profile(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((PROFILES / f"{name}.json").read_text("utf-8"))
+    return data
+
+
+def reference_profiles() -> list[str]:
+    return sorted(p.stem for p in PROFILES.glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def root_key() -> PrivateKey:
+    return PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def issuer_key() -> PrivateKey:
+    return PrivateKey.generate()
+
+
+@pytest.fixture(scope="session")
+def trust_list(issuer_key: PrivateKey) -> TrustList:
+    entry = TrustEntry(
+        public_key=issuer_key.public,
+        centre="Centre d'accueil de test",
+        host=HOST,
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2036, 1, 1),
+    )
+    return TrustList(sequence=1, issued=date(2026, 1, 1), entries=(entry,))
+
+
+@pytest.fixture(scope="session")
+def trust_document(trust_list: TrustList, root_key: PrivateKey) -> bytes:
+    return sign_trust_list(trust_list, root_key)
+
+
+def fixed_clock(day: date = TODAY) -> Any:
+    return lambda: datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ehcard.sqlite'}"
+        return
+    name = f"ehcard_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    application = create_app(
+        {"instance": tmp_path / "instance", "database_url": database_url, "TESTING": True}
+    )
+    yield application
+    application.extensions["ehcard"].engine.dispose()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP on a free loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
