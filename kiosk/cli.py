@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.orm import Session, sessionmaker
 
 from cards.errors import CardError, VerificationError
 from cards.export import card_to_json
 from cards.summary import card_summary, verdict_line
 from kiosk import db
+from kiosk.cli_admin import audit, user
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
 from kiosk.services import registry
+from kiosk.services.audit import record_event
 from kiosk.services.qrimage import decode_qr_image, write_qr_png
+from kiosk.sessions import cli_session
 from signing.keys import load_public_key
 from signing.revocation import Reason
 from signing.verifier import VerifiedCard, Verifier
@@ -28,16 +28,6 @@ from signing.verifier import VerifiedCard, Verifier
 
 def today() -> date:
     return datetime.now(UTC).date()
-
-
-@contextmanager
-def _session(settings: Settings) -> Iterator[Session]:
-    engine = db.make_engine(settings.database_url)
-    try:
-        with db.session_scope(sessionmaker(engine)) as session:
-            yield session
-    finally:
-        engine.dispose()
 
 
 class EhcardGroup(click.Group):
@@ -67,6 +57,10 @@ def main(ctx: click.Context, instance: Path) -> None:
     ctx.obj = load_settings(instance)
 
 
+main.add_command(user)
+main.add_command(audit)
+
+
 @main.command()
 @click.pass_obj
 def init(settings: Settings) -> None:
@@ -94,8 +88,9 @@ def issue(settings: Settings, profile: Any, qr_path: Path, as_json: bool) -> Non
         raise click.ClickException(f"{profile.name} is not valid JSON: {exc}") from exc
     keyring = keyring_service.load_keyring(settings)
     db.upgrade(settings.database_url)
-    with _session(settings) as session:
+    with cli_session(settings) as session:
         issued = registry.issue_card(session, settings, keyring, data, today=today())
+        record_event(session, "card.issue", actor="cli", subject=f"card:{issued.card.card_code}")
     write_qr_png(issued.symbol, qr_path)
     summary = {
         "card_id": issued.card.card_id.hex(),
@@ -189,10 +184,13 @@ def verification_report(
 def revoke(settings: Settings, card: str, reason: str) -> None:
     """Revoke CARD (its 16-hex-digit id or printed code)."""
     db.upgrade(settings.database_url)
-    with _session(settings) as session:
+    with cli_session(settings) as session:
         row = registry.find_card(session, card)
         registry.revoke_card(session, row, Reason[reason.upper()], today=today())
         code = row.card_code
+        record_event(
+            session, "card.revoke", actor="cli", subject=f"card:{code}", details={"reason": reason}
+        )
     click.echo(f"card {code} revoked ({reason}); publish with `ehcard export-lists`")
 
 
@@ -205,7 +203,7 @@ def export_lists(settings: Settings, out: Path) -> None:
     db.upgrade(settings.database_url)
     out.mkdir(parents=True, exist_ok=True)
     (out / "trust.cbor").write_bytes(keyring.trust_document)
-    with _session(settings) as session:
+    with cli_session(settings) as session:
         for kid in keyring.issuer_keys:
             document = registry.revocation_list(session, keyring, kid, today=today())
             (out / f"revocations-{kid.hex()}.cbor").write_bytes(document)

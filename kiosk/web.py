@@ -9,12 +9,16 @@ from pathlib import Path
 from typing import Any, cast
 
 from flask import Flask, Response, current_app, render_template
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import db
+from kiosk.auth import init_auth
 from kiosk.config import Settings, load_settings
 from kiosk.errors import register_error_handlers
+from kiosk.i18n import init_i18n
+from kiosk.models.accounts import UserRow
 from kiosk.services import keyring as keyring_service
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +68,16 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not settings.is_development,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
-    app.extensions["ehcard"] = Services(settings, keyring, engine, sessionmaker(engine))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions)
+    CSRFProtect(app)
+    init_i18n(app)
+
+    def load_user(user_id: int) -> UserRow | None:
+        with sessions() as session:
+            return session.get(UserRow, user_id)
+
+    init_auth(app, load_user)
     register_error_handlers(app)
 
     @app.context_processor

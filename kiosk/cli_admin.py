@@ -1,0 +1,87 @@
+"""`ehcard user ...` and `ehcard audit ...`: accounts and the audit log from the shell."""
+
+from __future__ import annotations
+
+import click
+
+from kiosk import db
+from kiosk.auth import add_user, find_user, hash_password
+from kiosk.config import Settings
+from kiosk.models.accounts import ROLES
+from kiosk.services.audit import record_event, verify_chain
+from kiosk.sessions import cli_session
+
+
+@click.group()
+def user() -> None:
+    """Staff accounts (the first admin is made here)."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "display_name", default="", help="Name shown in the console.")
+@click.option("--facility", default="", help="Facility recorded when this user opens a record.")
+@click.password_option(envvar="EHCARD_NEW_PASSWORD")
+@click.pass_obj
+def user_add(
+    settings: Settings, username: str, role: str, display_name: str, facility: str, password: str
+) -> None:
+    """Create an account (password from the prompt or EHCARD_NEW_PASSWORD)."""
+    db.upgrade(settings.database_url)
+    with cli_session(settings) as session:
+        row = add_user(
+            session, username, password, role, display_name=display_name, facility=facility
+        )
+        record_event(
+            session, "user.add", actor="cli", subject=f"user:{row.id}", details={"role": role}
+        )
+    click.echo(f"user {username} ({role}) created")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.pass_obj
+def user_disable(settings: Settings, username: str) -> None:
+    """Disable an account: its sessions end and it can no longer log in."""
+    db.upgrade(settings.database_url)
+    with cli_session(settings) as session:
+        row = find_user(session, username)
+        row.active = False
+        record_event(session, "user.disable", actor="cli", subject=f"user:{row.id}")
+    click.echo(f"user {username} disabled")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.password_option(envvar="EHCARD_NEW_PASSWORD")
+@click.pass_obj
+def user_passwd(settings: Settings, username: str, password: str) -> None:
+    """Set a new password and clear any lock-out."""
+    db.upgrade(settings.database_url)
+    with cli_session(settings) as session:
+        row = find_user(session, username)
+        row.password_hash = hash_password(password)
+        row.failed_logins = 0
+        row.locked_until = None
+        record_event(session, "user.password", actor="cli", subject=f"user:{row.id}")
+    click.echo(f"password of {username} changed")
+
+
+@click.group()
+def audit() -> None:
+    """The hash-chained audit log."""
+
+
+@audit.command("verify")
+@click.pass_obj
+def audit_verify(settings: Settings) -> None:
+    """Check the whole chain; exit 1 and name every broken row if any."""
+    db.upgrade(settings.database_url)
+    with cli_session(settings) as session:
+        problems = verify_chain(session)
+    for problem in problems:
+        click.echo(f"row {problem.row_id}: {problem.problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("audit log intact")
