@@ -14,7 +14,7 @@ from cards.errors import CardError, VerificationError
 from cards.export import card_to_json
 from cards.summary import card_summary, verdict_line
 from kiosk import db
-from kiosk.cli_admin import audit, user
+from kiosk.cli_admin import audit, backup, restore, user
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
 from kiosk.services import registry
@@ -57,8 +57,8 @@ def main(ctx: click.Context, instance: Path) -> None:
     ctx.obj = load_settings(instance)
 
 
-main.add_command(user)
-main.add_command(audit)
+for command in (user, audit, backup, restore):
+    main.add_command(command)
 
 
 @main.command()
