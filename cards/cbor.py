@@ -2,13 +2,13 @@
 
 The card must reject what general decoders accept silently: non-shortest
 integers, indefinite lengths, unsorted or duplicate map keys, tags, floats,
-simple values and trailing bytes. `loads` takes cbor2's decoding when it
-re-encodes to exactly the same bytes and its map keys are in order (so it is
-deterministic); anything else
-goes to our own decoder, which names the precise fault. Values cbor2 maps
-tags and simple values to (bool, None, float, ...) pass that round trip, so
-callers check every value's exact type (`type(v) is int`, never isinstance,
-which lets bool through).
+simple values and trailing bytes. `loads` takes cbor2's decoding only when it
+stays inside that subset: it re-encodes to exactly the same bytes, holds
+nothing but integers (in the 64-bit CBOR range), byte and text strings,
+arrays and integer-keyed maps in key order, and keeps to the depth and item
+limits. Anything else goes to our own decoder, which names the precise fault;
+so `loads` and `strict_loads` accept the same inputs with the same values
+(a property test checks this).
 """
 
 from __future__ import annotations
@@ -39,27 +39,45 @@ def loads(data: bytes) -> CborValue:
     else:
         # cbor2 keeps map keys in their encoded order: a plain re-encoding that
         # matches, with keys sorted, is the deterministic encoding.
-        if cbor2.dumps(value) == data and _keys_sorted(value):
+        if _in_subset(value) and cbor2.dumps(value) == data:
             return value  # type: ignore[no-any-return]
-    strict_loads(data)
-    raise Malformed("CBOR body is not in deterministic form", code="non_canonical")
+    return strict_loads(data)
 
 
-def _keys_sorted(value: Any) -> bool:
-    if type(value) is list:
-        return all(_keys_sorted(item) for item in value if type(item) in (list, dict))
-    if type(value) is dict:
-        keys = list(value)
-        # Unsigned integer keys encode in numeric order; other keys by their bytes.
-        unsigned = all(type(k) is int and k >= 0 for k in keys)
-        if keys != sorted(keys, key=None if unsigned else _key_order):
+_MIN_INT, _MAX_INT = -(2**64), 2**64 - 1
+
+
+def _in_subset(value: Any) -> bool:
+    """Whether cbor2's value could only have come from the subset `strict_loads` takes."""
+    items = 0
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        items += 1
+        if items > MAX_ITEMS or depth > MAX_DEPTH:
             return False
-        return all(_keys_sorted(item) for item in value.values() if type(item) in (list, dict))
+        kind = type(item)
+        if kind is int:
+            # Larger integers decode from bignum tags, which the card refuses.
+            if not _MIN_INT <= item <= _MAX_INT:
+                return False
+        elif kind is list:
+            pending.extend((child, depth + 1) for child in item)
+        elif kind is dict:
+            keys = list(item)
+            if any(type(k) is not int for k in keys) or keys != sorted(keys, key=_key_order):
+                return False
+            pending.extend((k, depth + 1) for k in keys)
+            pending.extend((v, depth + 1) for v in item.values())
+        elif kind is not bytes and kind is not str:
+            return False
     return True
 
 
-def _key_order(key: Any) -> bytes:
-    return bytes(cbor2.dumps(key))
+def _key_order(key: int) -> tuple[int, int]:
+    # Deterministic CBOR sorts keys by their encoded bytes: every unsigned integer
+    # (major type 0) before every negative one (major type 1), each by magnitude.
+    return (0, key) if key >= 0 else (1, -1 - key)
 
 
 def strict_loads(data: bytes) -> CborValue:
