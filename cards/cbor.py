@@ -45,33 +45,60 @@ def loads(data: bytes) -> CborValue:
 
 
 _MIN_INT, _MAX_INT = -(2**64), 2**64 - 1
+_INT_ONLY = {int}
 
 
 def _in_subset(value: Any) -> bool:
     """Whether cbor2's value could only have come from the subset `strict_loads` takes."""
-    items = 0
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        items += 1
-        if items > MAX_ITEMS or depth > MAX_DEPTH:
-            return False
-        kind = type(item)
-        if kind is int:
-            # Larger integers decode from bignum tags, which the card refuses.
-            if not _MIN_INT <= item <= _MAX_INT:
-                return False
-        elif kind is list:
-            pending.extend((child, depth + 1) for child in item)
-        elif kind is dict:
-            keys = list(item)
-            if any(type(k) is not int for k in keys) or keys != sorted(keys, key=_key_order):
-                return False
-            pending.extend((k, depth + 1) for k in keys)
-            pending.extend((v, depth + 1) for v in item.values())
-        elif kind is not bytes and kind is not str:
-            return False
-    return True
+    return 0 < _items(value, 0) <= MAX_ITEMS
+
+
+def _items(value: Any, depth: int) -> int:
+    """How many items `value` holds (itself included), or -1 if it leaves the subset.
+
+    Runs on every card verified, so scalar children are checked inline.
+    """
+    kind = type(value)
+    if kind is bytes or kind is str:
+        return 1
+    if kind is int:
+        # Larger integers decode from bignum tags, which the card refuses.
+        return 1 if _MIN_INT <= value <= _MAX_INT else -1
+    if kind is list:
+        children: Any = value
+        total = 1
+    elif kind is dict:
+        keys = list(value)
+        if keys:
+            if set(map(type, keys)) != _INT_ONLY:
+                return -1
+            ordered = sorted(keys)
+            if ordered[0] < _MIN_INT or ordered[-1] > _MAX_INT:
+                return -1
+            if ordered[0] < 0:
+                ordered.sort(key=_key_order)
+            if keys != ordered:
+                return -1
+        children = value.values()
+        total = 1 + len(keys)
+    else:
+        return -1
+    if value and depth + 1 > MAX_DEPTH:
+        return -1  # the children would sit deeper than the strict decoder goes
+    for child in children:
+        child_kind = type(child)
+        if (
+            child_kind is bytes
+            or child_kind is str
+            or (child_kind is int and _MIN_INT <= child <= _MAX_INT)
+        ):
+            total += 1
+            continue
+        count = _items(child, depth + 1)
+        if count < 0:
+            return -1
+        total += count
+    return total
 
 
 def _key_order(key: int) -> tuple[int, int]:
