@@ -23,7 +23,7 @@ from kiosk.services.qrimage import decode_qr_image, write_qr_png
 from kiosk.sessions import cli_session
 from signing.keys import load_public_key
 from signing.revocation import Reason
-from signing.verifier import VerifiedCard, Verifier
+from signing.verifier import VerifiedCard, Verifier, utc_now
 
 
 def today() -> date:
@@ -116,6 +116,12 @@ def issue(settings: Settings, profile: Any, qr_path: Path, as_json: bool) -> Non
 @click.option(
     "--revocations", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True
 )
+@click.option(
+    "--at",
+    "moment",
+    metavar="TIME",
+    help="Verify as of this ISO 8601 time with its zone, e.g. 2026-11-27T12:00:00Z (default: now).",
+)
 @click.option("--lang", default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
@@ -126,17 +132,20 @@ def verify(
     trust: Path | None,
     root_key: Path | None,
     revocations: tuple[Path, ...],
+    moment: str | None,
     lang: str,
     as_json: bool,
 ) -> None:
     """Verify a card from an image (--image) or its QR text (--text); exit 0 only if valid."""
     if (image is None) == (text is None):
         raise click.UsageError("give exactly one of --image or --text")
+    checked_at = utc_now() if moment is None else _utc_moment(moment)
     where = keyring_service.paths(settings)
     verifier = Verifier.from_files(
         root_keys=[load_public_key(root_key or where["root_public"])],
         trust_file=trust or where["trust"],
         revocation_files=revocations,
+        clock=lambda: checked_at,
         skew=settings.clock_skew,
     )
     result: VerifiedCard | None = None
@@ -154,6 +163,17 @@ def verify(
         if result is not None:
             click.echo(card_summary(result.card, lang, issuer=result.issuer.centre))
     sys.exit(0 if error is None else 1)
+
+
+def _utc_moment(moment: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError as exc:
+        raise click.BadParameter(f"{moment!r} is not an ISO 8601 time", param_hint="--at") from exc
+    if parsed.tzinfo is None:
+        # A time without its zone means different days in different places.
+        raise click.BadParameter("give the time zone, e.g. 2026-11-27T12:00:00Z", param_hint="--at")
+    return parsed.astimezone(UTC)
 
 
 def verification_report(
