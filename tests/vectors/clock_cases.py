@@ -121,14 +121,15 @@ def time_cases() -> list[CardCase]:
     ]
 
 
-def _revoked(id: str, description: str, lists: tuple[str, ...]) -> CardCase:
+def _revoked(id: str, description: str, lists: tuple[str, ...], reason: str) -> CardCase:
+    """A revoked card's error code is its revocation reason (lost, stolen, ...)."""
     return CardCase(
         f"revocation-{id}",
         "revocation",
         description,
         text(signed(base_card(f"revocation-{id}"))),
         fails_at="revocation",
-        error="revoked",
+        error=reason,
         revocation_lists=lists,
     )
 
@@ -141,7 +142,7 @@ def _not_revoked(id: str, description: str, lists: tuple[str, ...]) -> CardCase:
 def revocation_cases() -> list[CardCase]:
     delta = "context/revocations-a-7-delta-from-5.cbor"
     return [
-        _revoked("revoked", "Revoked on 2026-11-20 (lost) in issuer A's list.", (A5,)),
+        _revoked("revoked", "Revoked on 2026-11-20 (lost) in issuer A's list.", (A5,), "lost"),
         _not_revoked(
             "entry-ended",
             "Listed with an end day (2026-11-20) before the validation day: no longer counts.",
@@ -151,11 +152,13 @@ def revocation_cases() -> list[CardCase]:
             "entry-ends-on-validation-day",
             "Listed with an end day equal to the validation day: still counts that day.",
             (A5,),
+            "holder_request",
         ),
         _revoked(
             "added-by-delta",
             "Revoked in a delta list (counter 5 to 7) applied after the full list.",
             (A5, delta),
+            "stolen",
         ),
         _not_revoked(
             "not-listed",

@@ -55,7 +55,9 @@ STATUS_OF_ERROR = {
         "unknown_issuer",
     ),
     "expired": "expired",
-    "revoked": "revoked",
+    **dict.fromkeys(
+        ("lost", "stolen", "wrong_data", "reissued", "deceased", "holder_request"), "revoked"
+    ),
 }
 VALIDATION_TIME = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 TRUST_LIST = "context/trust.cbor"
