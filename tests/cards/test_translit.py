@@ -18,6 +18,7 @@ from cards.translit import icao_latin
         ("فاطمة", "FAXTTMXAH"),
         ("محمّد", "MXHMMD"),
         ("N'Golo", "NGOLO"),
+        ("علی‌رضا", "ELXYARXDZA"),
     ],
 )
 def test_icao_tables(name: str, latin: str) -> None:
