@@ -79,6 +79,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_auth(app, load_user)
     register_error_handlers(app)
+    _register_blueprints(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
@@ -107,3 +108,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         return render_template("index.html")
 
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here: blueprints use services() from this module.
+    from kiosk.verify import bp as verify_bp
+
+    app.register_blueprint(verify_bp)
