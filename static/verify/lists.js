@@ -114,14 +114,17 @@ async function trustEntry(item) {
   if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
     throw new SignedListError("a trust list key is not 32 bytes");
   }
-  const kid = await keyId(publicKey);
-  if (toHex(kid) !== toHex(field(item, 1))) {
-    throw new SignedListError("a trust list entry's kid does not match its key");
+  // The kid cards carry: normally the key's own id, but the root may file a key under
+  // another kid (two keys can share one); revocation lists always use the key's own id.
+  const listedKid = field(item, 1);
+  if (!(listedKid instanceof Uint8Array) || listedKid.length !== 8) {
+    throw new SignedListError("a trust list kid is not 8 bytes");
   }
   const status = KEY_STATUS[Number(num(field(item, 7)))];
   if (status === undefined) throw new SignedListError("unknown key status");
   return {
-    kid: toHex(kid),
+    kid: toHex(listedKid),
+    keyId: toHex(await keyId(publicKey)),
     publicKey,
     centre: String(field(item, 3)),
     host: String(field(item, 4)),
@@ -145,7 +148,7 @@ export async function loadRevocationList(document, issuer) {
 
 function parseRevocations(body, issuer) {
   if (num(field(body, 1)) !== 1n) throw new SignedListError("unknown revocation list version");
-  if (toHex(field(body, 2)) !== issuer.kid) {
+  if (toHex(field(body, 2)) !== issuer.keyId) {
     throw new SignedListError("revocation list names another issuer");
   }
   const entries = [];
@@ -174,7 +177,7 @@ function parseRevocations(body, issuer) {
   if (since >= counter && since !== 0) {
     throw new SignedListError("delta list starts at or after its own counter");
   }
-  return { issuerKid: issuer.kid, counter, issued: fromDayNumber(num(field(body, 4))), entries, since };
+  return { issuerKid: issuer.keyId, counter, issued: fromDayNumber(num(field(body, 4))), entries, since };
 }
 
 /** What the verifier knows of revocations: one merged list per issuer. */
@@ -218,17 +221,26 @@ export async function recordId(cardId) {
   return toHex(await sha256(concat(RECORD_DOMAIN, cardId))).slice(0, 32);
 }
 
-/** Merge a revocation list signed by any trusted issuer (Verifier.add_revocation_list). */
-export async function addRevocationList(cache, trust, document) {
-  const errors = [];
-  for (const entry of trust.entries) {
-    try {
-      cache.apply(await loadRevocationList(document, entry));
-      return;
-    } catch (error) {
-      if (!(error instanceof SignedListError)) throw error;
-      errors.push(error.message);
-    }
+/** The kid a signed document says signed it (not yet checked). */
+export function signerKid(document, what) {
+  let outer;
+  try {
+    outer = loads(document);
+  } catch (error) {
+    throw new SignedListError(`${what} is not valid CBOR: ${error.message}`);
   }
-  throw new SignedListError(`revocation list not signed by any trusted issuer: ${errors.slice(0, 3).join("; ")}`);
+  if (!Array.isArray(outer) || outer.length !== 3 || !outer.every((p) => p instanceof Uint8Array) || outer[0].length !== 8) {
+    throw new SignedListError(`${what} is not a [kid, body, signature] document`);
+  }
+  return toHex(outer[0]);
+}
+
+/** Merge a revocation list signed by a trusted issuer's key (Verifier.add_revocation_list). */
+export async function addRevocationList(cache, trust, document) {
+  const signer = signerKid(document, "revocation list");
+  const issuer = trust.entries.find((entry) => entry.keyId === signer);
+  if (!issuer) {
+    throw new SignedListError(`revocation list signed by key ${signer}, which is not in the trust list`);
+  }
+  cache.apply(await loadRevocationList(document, issuer));
 }

@@ -40,7 +40,7 @@ export class ListStore {
     }
     this.revocations = new RevocationCache();
     for (const [kid, record] of Object.entries(stored.revocations || {})) {
-      const issuer = this.trust && this.trust.entries.find((entry) => entry.kid === kid);
+      const issuer = this.trust && this.trust.entries.find((entry) => entry.keyId === kid);
       if (!issuer) continue;
       try {
         for (const document of record.documents) {
@@ -73,25 +73,26 @@ export class ListStore {
         this.problems.push(`new trust list refused: ${error.message}`);
       }
     }
-    for (const issuer of this.trust ? this.trust.entries : []) {
-      if (await this.refreshIssuer(issuer, stored, now)) refreshed.push(issuer.kid);
+    const issuers = new Map((this.trust ? this.trust.entries : []).map((e) => [e.keyId, e]));
+    for (const issuer of issuers.values()) {
+      if (await this.refreshIssuer(issuer, stored, now)) refreshed.push(issuer.keyId);
     }
     localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
     return refreshed;
   }
 
   async refreshIssuer(issuer, stored, now) {
-    const since = this.revocations.counters.get(issuer.kid) || 0;
-    const document = await this.fetchBytes(`revocations-${issuer.kid}.cbor?since=${since}`);
+    const since = this.revocations.counters.get(issuer.keyId) || 0;
+    const document = await this.fetchBytes(`revocations-${issuer.keyId}.cbor?since=${since}`);
     if (document === null) return false;
     try {
       const list = await loadRevocationList(document, issuer);
       this.revocations.apply(list);
       // A delta is kept after the documents it extends; a full list replaces them.
-      const record = stored.revocations[issuer.kid];
+      const record = stored.revocations[issuer.keyId];
       const documents = list.since && record ? [...record.documents, toHex(document)] : [toHex(document)];
-      stored.revocations[issuer.kid] = { documents, fetchedAt: now };
-      this.fetchedAt[issuer.kid] = now;
+      stored.revocations[issuer.keyId] = { documents, fetchedAt: now };
+      this.fetchedAt[issuer.keyId] = now;
       return true;
     } catch (error) {
       if (!(error instanceof SignedListError)) throw error;
@@ -114,7 +115,7 @@ export class ListStore {
   /** The oldest fetch time among the lists in use (ms), or null when there are none. */
   oldestFetch() {
     if (!this.trust) return null;
-    const times = [this.fetchedAt.trust, ...this.trust.entries.map((e) => this.fetchedAt[e.kid])];
+    const times = [this.fetchedAt.trust, ...this.trust.entries.map((e) => this.fetchedAt[e.keyId])];
     const known = times.filter((t) => typeof t === "number");
     return known.length === times.length ? Math.min(...known) : null;
   }

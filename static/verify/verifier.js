@@ -67,7 +67,7 @@ async function verifyOrThrow(text, { trust, revocations, now, skewMs, engine = n
   checkIssuer(issuer, card, host);
   checkTime(card, now, skewMs);
   const today = Math.floor(now / DAY_MS);
-  const revoked = revocations.lookup(issuer.kid, await revocationId(card.cardId), today);
+  const revoked = revocations.lookup(issuer.keyId, await revocationId(card.cardId), today);
   if (revoked !== null) {
     const error = new CardError(
       `card revoked on ${dayIso(revoked.revokedOn)} (${revoked.reason})`,
