@@ -21,8 +21,9 @@ from signing.errors import SignedListError
 from signing.keys import PublicKey
 from signing.trust import load_trust_list
 from signing.verifier import VerifiedCard, Verifier
+from tests.kiosk.verify.cases import all_cases
 from tests.kiosk.verify.conftest import Site, open_verifier
-from tests.kiosk.verify.vectors import ROOT, Case, all_cases
+from tests.kiosk.verify.vectors import ROOT, Case
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 RUN_ALL = """async ([cases, engine]) => {
@@ -169,7 +170,8 @@ def _python_external(page_input: dict[str, Any]) -> dict[str, Any]:
     context = page_input["context"]
     try:
         trust = load_trust_list(
-            bytes.fromhex(context["trust"]), [PublicKey(bytes.fromhex(k)) for k in context["rootKeys"]]
+            bytes.fromhex(context["trust"]),
+            [PublicKey(bytes.fromhex(k)) for k in context["rootKeys"]],
         )
         now = datetime.fromisoformat(context["now"].replace("Z", "+00:00"))
         verifier = Verifier(

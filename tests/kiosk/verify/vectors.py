@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from cards import cbor, qr
+from cards import qr
 from cards.model import BirthDate, ClinicalField, EmergencyContact, Provenance, Sex
 from signing.envelope import DOMAIN, sign_card
 from signing.keys import PrivateKey
@@ -58,7 +58,9 @@ class Case:
 
 
 def issuer_entry(key: PrivateKey = ISSUER, **changes: Any) -> TrustEntry:
-    entry = TrustEntry(key.public, "Centre d'accueil de test", HOST, date(2026, 1, 1), date(2036, 1, 1))
+    entry = TrustEntry(
+        key.public, "Centre d'accueil de test", HOST, date(2026, 1, 1), date(2036, 1, 1)
+    )
     return replace(entry, **changes)
 
 
@@ -140,9 +142,12 @@ def trust_cases() -> Iterator[Case]:
         yield Case(name, text, entries=(issuer_entry(**changes),))
 
 
+def at(day: date, hour: int = 12) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+
+
 def time_cases() -> Iterator[Case]:
     text = text_of(sign_card(make_card(), ISSUER))  # issued 2026-11-01, expires 2028-11-01
-    at = lambda day, hour=12: datetime(day.year, day.month, day.day, hour, tzinfo=UTC)  # noqa: E731
     yield Case("expired", text, now=at(date(2028, 11, 3)))
     yield Case("expired-within-skew", text, now=at(date(2028, 11, 2)))
     yield Case("expires-today", text, now=at(date(2028, 11, 1)))
@@ -192,14 +197,3 @@ def text_cases() -> Iterator[Case]:
     yield Case("unknown-version", text_of(bytes([2]) + sign_card(make_card(), ISSUER)[1:]))
     yield Case("short-payload", text_of(bytes([1]) + bytes(40)))
     yield Case("oversized-payload", text_of(bytes([1]) + bytes(1100)))
-
-
-def all_cases() -> list[Case]:
-    from tests.kiosk.verify.vector_bodies import body_cases
-
-    groups = (valid_cards, signature_cases, trust_cases, time_cases, revocation_cases, text_cases)
-    return [case for group in (*groups, body_cases) for case in group()]
-
-
-def encode(value: Any) -> bytes:
-    return cbor.dumps(value)
