@@ -3,14 +3,18 @@ in English, French and Arabic, with the drug check and the list-age warning."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from cards import qr
 from cards.profile import parse_profile
+from cards.render.qr_png import qr_png
 from cards.translit import icao_latin
 from kiosk import db
 from kiosk.services import registry
@@ -197,3 +201,37 @@ def test_stale_lists_warn_but_never_turn_a_valid_card_red(
     assert "4 days" in page.inner_text("#lists-warning")
     assert "more than 72 h" in page.inner_text("#lists")
     context.close()
+
+
+def test_pasted_qr_text_is_verified(offline_page: Page, site: Site, cards: dict[str, str]) -> None:
+    show(offline_page, site, cards["revoked"])
+    offline_page.fill("#paste", cards["valid"])
+    offline_page.click("#paste-form button[type=submit]")
+    offline_page.wait_for_selector('#verdict[data-status="valid"]')
+
+
+def test_photo_of_the_card_is_decoded_in_the_page(
+    offline_page: Page, site: Site, cards: dict[str, str]
+) -> None:
+    show(offline_page, site, cards["tampered"])
+    photo = qr_png(qr.make_symbol(cards["valid"]))
+    offline_page.set_input_files(
+        "#photo", files=[{"name": "card.png", "mimeType": "image/png", "buffer": photo}]
+    )
+    offline_page.wait_for_selector('#verdict[data-status="valid"]', timeout=20_000)
+
+
+def test_photo_without_a_code_says_so(
+    offline_page: Page, site: Site, cards: dict[str, str]
+) -> None:
+    show(offline_page, site, cards["valid"])
+    blank = Image.new("L", (200, 200), 255)
+    buffer = io.BytesIO()
+    blank.save(buffer, "PNG")
+    offline_page.set_input_files(
+        "#photo",
+        files=[{"name": "blank.png", "mimeType": "image/png", "buffer": buffer.getvalue()}],
+    )
+    offline_page.wait_for_function(
+        "() => document.getElementById('scan-status').textContent.includes('No QR code')"
+    )
