@@ -193,6 +193,7 @@ def test_stale_lists_warn_but_never_turn_a_valid_card_red(
     site: Site, browser: Browser, cards: dict[str, str]
 ) -> None:
     page = open_verifier(browser, f"{site.base}/V")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
     context: BrowserContext = page.context
     context.set_offline(True)
     page.clock.install(time=datetime.now(UTC) + timedelta(days=4))
