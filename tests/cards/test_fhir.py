@@ -69,7 +69,8 @@ def test_clinical_codes_use_their_code_systems() -> None:
         "display": "ABO and Rh group [Type] in Blood",
     }
     assert blood["valueCodeableConcept"]["coding"][0]["system"] == SNOMED
-    assert blood["valueCodeableConcept"]["coding"][0]["code"] == "278147001"  # Blood group O Rh(D) positive
+    # SNOMED CT 278147001: blood group O Rh(D) positive
+    assert blood["valueCodeableConcept"]["coding"][0]["code"] == "278147001"
     allergy = _only(bundle, "AllergyIntolerance")["code"]["coding"][0]
     assert (allergy["system"], allergy["code"]) == (SNOMED, "294505008")
     medication = _only(bundle, "MedicationStatement")["medicationCodeableConcept"]["coding"][0]
