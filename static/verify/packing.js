@@ -10,9 +10,11 @@ const LANGUAGE_LIMIT = 27n ** 3n;
 const DAY_MS = 86400000;
 const EPOCH_1900 = Date.UTC(1900, 0, 1);
 const PHONE_PATTERN = /^\+[1-9]\d{6,14}$/;
-const WINDOW_SPAN = 0xfd;
-const WINDOW_PUNCTUATION = new Map([[" ", 0xfd], ["-", 0xfe], ["'", 0xff]]);
-const PUNCTUATION_OF_BYTE = new Map([[0xfd, " "], [0xfe, "-"], [0xff, "'"]]);
+const WINDOW_SPAN = 0xfc;
+// The zero-width non-joiner is part of the spelling of many Persian names.
+export const ZWNJ = "\u200c";
+const WINDOW_PUNCTUATION = new Map([[ZWNJ, 0xfc], [" ", 0xfd], ["-", 0xfe], ["'", 0xff]]);
+const PUNCTUATION_OF_BYTE = new Map([[0xfc, ZWNJ], [0xfd, " "], [0xfe, "-"], [0xff, "'"]]);
 const NAME_PUNCTUATION = new Set([" ", "-", "'", "."]);
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
@@ -108,7 +110,15 @@ export function checkName(name) {
   // Python's strip() and ours agree on the whitespace a name may hold (plain spaces only).
   if (name.normalize("NFC") !== name) return "must be in Unicode NFC form";
   if (ALPHA.test(name.replace(/[ \-'.]/g, ""))) return null;
-  for (const char of name) {
+  const chars = [...name];
+  const isLetter = (char) => char !== undefined && ALPHA.test(char);
+  for (let i = 0; i < chars.length; i += 1) {
+    if (chars[i] === ZWNJ && !(isLetter(chars[i - 1]) && isLetter(chars[i + 1]))) {
+      return "has a zero-width non-joiner that is not between two letters";
+    }
+  }
+  for (const char of chars) {
+    if (char === ZWNJ) continue;
     if (FORBIDDEN.test(char) || (!LETTER_OR_MARK.test(char) && !NAME_PUNCTUATION.has(char))) {
       const hex = char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
       return `contains a character that is not allowed (U+${hex})`;

@@ -18,7 +18,7 @@ export function icaoLatin(name, table) {
       previous = "";
       continue;
     }
-    if (char === "'" || char === ".") {
+    if (char === "'" || char === "." || char === "\u200c") {
       previous = "";
       continue;
     }

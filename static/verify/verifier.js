@@ -69,9 +69,10 @@ async function verifyOrThrow(text, { trust, revocations, now, skewMs, engine = n
   const today = Math.floor(now / DAY_MS);
   const revoked = revocations.lookup(issuer.keyId, await revocationId(card.cardId), today);
   if (revoked !== null) {
+    // The verdict's reason is the revocation reason (lost, stolen, ...), as in Python.
     const error = new CardError(
       `card revoked on ${dayIso(revoked.revokedOn)} (${revoked.reason})`,
-      "revoked",
+      revoked.reason,
       "revoked",
     );
     error.revocation = { reason: revoked.reason, revokedOn: dayIso(revoked.revokedOn) };

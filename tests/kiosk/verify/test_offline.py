@@ -236,3 +236,19 @@ def test_photo_without_a_code_says_so(
     offline_page.wait_for_function(
         "() => document.getElementById('scan-status').textContent.includes('No QR code')"
     )
+
+
+def test_expired_card_is_shown_expired_offline_with_the_time_used(
+    site: Site, browser: Browser, cards: dict[str, str]
+) -> None:
+    page = open_verifier(browser, f"{site.base}/V")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.context.set_offline(True)
+    later = datetime.now(UTC) + timedelta(days=3 * 365)
+    page.clock.install(time=later)
+    assert show(page, site, cards["valid"]) == "expired"
+    assert page.inner_text("#verdict-word") == "EXPIRED"
+    assert page.inner_text("#verdict-reason").endswith("expired")
+    assert page.is_hidden("#card")
+    assert later.strftime("%Y-%m-%dT%H:%M") in page.inner_text("#checked-at")
+    page.context.close()

@@ -87,6 +87,8 @@ def field_faults() -> dict[str, bytes]:
         "name-double-space": _with(k4="Amina  Diallo"),
         "name-not-nfc": _with(k4="Ame\u0301lie"),
         "arabic-name-unpacked": _with(k4="أمينة ديالو"),
+        "zwnj-not-between-letters": _with(k4="محمد \u200cرضا"),
+        "zwnj-after-latin-letter": _with(k4="Amina\u200c Diallo"),
         "packed-name-too-short": _with(k4=b"\x06\x27"),
         "packed-name-not-minimal": _with(k4=b"\x06\x00\x05\x06"),
         "latin-name-lowercase": _with(k5="Amina"),

@@ -102,6 +102,8 @@ def valid_cards() -> Iterator[Case]:
         text_of(sign_card(replace(georgian, provenance=confirmed), ISSUER)),
         fhir=True,
     )
+    persian = with_holder(card, name="محمد\u200cرضا کریمی", sex=Sex.MALE)
+    yield Case("valid-persian-zwnj", text_of(sign_card(persian, ISSUER)), fhir=True)
     tigrinya = with_holder(card, name="ሰላም ተኽለ", name_latin="SELAM TEKLE", sex=Sex.OTHER)
     tigrinya = with_emergency(tigrinya, allergies=None, conditions=None, languages=("ti", "ar"))
     yield Case(
