@@ -85,7 +85,8 @@ def service_worker() -> Response:
 def labels(lang: str) -> Response:
     if lang not in UI_LANGUAGES:
         raise NotFound(f"no labels for language {lang!r}")
-    return _cacheable(labels_bundle(lang), "application/json", "public, max-age=86400")
+    # Revalidated on every use: a new release's service worker must not re-cache old labels.
+    return _cacheable(labels_bundle(lang), "application/json", "no-cache")
 
 
 @bp.get("/lists/trust.cbor")

@@ -59,6 +59,7 @@ export class ListStore {
   async refresh(now = Date.now()) {
     const stored = readStored();
     const refreshed = [];
+    this.problems = [];
     const trustDocument = await this.fetchBytes("trust.cbor");
     if (trustDocument !== null) {
       try {

@@ -52,7 +52,11 @@ export function renderLists(store, labels, { now, maxAgeHours }) {
     age: formatAge(now - oldest, labels),
     hours: maxAgeHours,
   });
-  if (stale) line.classList.add("stale");
+  if (store.problems.length) {
+    // A list that failed its signature check is dropped and the previous one kept.
+    line.textContent += ` ${labels.term("verifier.lists_refused")}`;
+  }
+  if (stale || store.problems.length) line.classList.add("stale");
   return { stale, text: line.textContent };
 }
 

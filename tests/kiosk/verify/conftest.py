@@ -85,9 +85,13 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-def open_verifier(browser: Browser, url: str, *, locale: str = "en-GB") -> Page:
+def open_verifier(
+    browser: Browser, url: str, *, locale: str = "en-GB", service_workers: bool = True
+) -> Page:
     """A fresh phone-sized browser context on the verifier page, once it is ready."""
-    context = browser.new_context(viewport=PHONE, locale=locale, service_workers="allow")
+    context = browser.new_context(
+        viewport=PHONE, locale=locale, service_workers="allow" if service_workers else "block"
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -252,3 +252,22 @@ def test_expired_card_is_shown_expired_offline_with_the_time_used(
     assert page.is_hidden("#card")
     assert later.strftime("%Y-%m-%dT%H:%M") in page.inner_text("#checked-at")
     page.context.close()
+
+
+def test_a_forged_list_download_is_refused_and_the_previous_lists_kept(
+    site: Site, browser: Browser, cards: dict[str, str]
+) -> None:
+    # No service worker here, so the browser's own network layer can swap the server's answer.
+    page = open_verifier(browser, f"{site.base}/V", service_workers=False)
+    trust = site.app.extensions["ehcard"].keyring.trust_document
+    forged = trust[:-1] + bytes([trust[-1] ^ 1])
+    page.route(
+        "**/V/lists/trust.cbor",
+        lambda route: route.fulfill(status=200, body=forged, content_type="application/cbor"),
+    )
+    page.evaluate("window.ehcardRefresh()")
+    assert "was refused" in page.inner_text("#lists")
+    page.fill("#paste", cards["valid"])
+    page.click("#paste-form button[type=submit]")
+    page.wait_for_selector('#verdict[data-status="valid"]')
+    page.context.close()
