@@ -178,7 +178,8 @@ def pack_name(name: str) -> str | bytes:
     if not letters:
         return name
     window = min(letters)
-    if window < 0x80 or max(letters) - window >= _WINDOW_SPAN or "." in name:
+    # The window start is two bytes: names above U+FFFF (rare historic scripts) stay UTF-8.
+    if not 0x80 <= window <= 0xFFFF or max(letters) - window >= _WINDOW_SPAN or "." in name:
         return name
     packed = window.to_bytes(2, "big") + bytes(
         _WINDOW_PUNCTUATION[c] if c in _WINDOW_PUNCTUATION else ord(c) - window for c in name

@@ -142,7 +142,7 @@ function packsShorter(name) {
   const codes = [...name].filter((c) => !WINDOW_PUNCTUATION.has(c)).map((c) => c.codePointAt(0));
   if (!codes.length) return false;
   const window = Math.min(...codes);
-  if (window < 0x80 || Math.max(...codes) - window >= WINDOW_SPAN || name.includes(".")) {
+  if (window < 0x80 || window > 0xffff || Math.max(...codes) - window >= WINDOW_SPAN || name.includes(".")) {
     return false;
   }
   return 2 + [...name].length < utf8Length(name);
