@@ -112,6 +112,8 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     # Imported here: blueprints use services() from this module.
+    from kiosk.reception import bp as reception_bp
     from kiosk.verify import bp as verify_bp
 
+    app.register_blueprint(reception_bp)
     app.register_blueprint(verify_bp)
