@@ -103,8 +103,8 @@ def sections(answers: Answers, holder_language: str, card_language: str) -> list
     if answers.languages:
         spoken = valuesets.languages()
         names = [
-            str(spoken[code].extra.get("native") or spoken[code].label("en"))
+            _same(str(spoken[code].extra.get("native") or spoken[code].label("en")))
             for code in answers.languages
         ]
-        result.append(section("languages", "languages", [_same(", ".join(names))]))
+        result.append(section("languages", "languages", names))
     return result

@@ -68,6 +68,7 @@ def load(session: Session, token: str, *, now: datetime, idle: timedelta) -> Ans
         answers = Answers.from_json(_box(token).decrypt(row.sealed))
     except CryptoError:
         session.delete(row)
+        session.flush()
         return None
     row.expires_at = now + idle
     return answers
@@ -85,10 +86,18 @@ def touch(session: Session, token: str, *, now: datetime, idle: timedelta) -> bo
 
 def wipe(session: Session, token: str) -> None:
     """Delete the flow under `token`, whatever state it is in."""
-    session.execute(delete(FlowRow).where(FlowRow.lookup == _lookup(token)))
+    session.execute(
+        delete(FlowRow).where(FlowRow.lookup == _lookup(token)),
+        execution_options={"synchronize_session": "fetch"},
+    )
 
 
 def sweep(session: Session, *, now: datetime) -> int:
     """Delete every flow whose idle time has passed; how many were deleted."""
-    result = session.execute(delete(FlowRow).where(FlowRow.expires_at <= now))
+    # "fetch" drops the deleted rows from the session too, without comparing
+    # datetimes in Python (SQLite hands them back without their UTC zone).
+    result = session.execute(
+        delete(FlowRow).where(FlowRow.expires_at <= now),
+        execution_options={"synchronize_session": "fetch"},
+    )
     return int(getattr(result, "rowcount", 0) or 0)

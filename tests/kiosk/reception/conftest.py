@@ -66,8 +66,12 @@ def build(tmp: Path, database_url: str, **settings: Any) -> Flask:
 
 
 @pytest.fixture(scope="module")
-def kiosk_app(tmp_path_factory: pytest.TempPathFactory, shared_database_url: str) -> Flask:
-    return build(tmp_path_factory.mktemp("instance"), shared_database_url)
+def kiosk_app(
+    tmp_path_factory: pytest.TempPathFactory, shared_database_url: str
+) -> Iterator[Flask]:
+    app = build(tmp_path_factory.mktemp("instance"), shared_database_url)
+    yield app
+    app.extensions["ehcard"].engine.dispose()
 
 
 @pytest.fixture(scope="module")
