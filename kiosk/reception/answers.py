@@ -54,7 +54,7 @@ class Answers:
     def from_json(cls, data: bytes) -> Answers:
         raw: dict[str, Any] = json.loads(data)
         known = {f.name for f in fields(cls)}
-        values = {
+        values: dict[str, Any] = {
             k: tuple(v) if k in _TUPLE_FIELDS and v is not None else v
             for k, v in raw.items()
             if k in known
@@ -64,6 +64,17 @@ class Answers:
     def reaching(self, step: str) -> Answers:
         """These answers with `step` open to the holder."""
         return replace(self, reached=max(self.reached, STEPS.index(step)))
+
+    def answering(self, clinical_list: str, codes: tuple[str, ...] | None) -> Answers:
+        """These answers with one clinical list's answer replaced."""
+        match clinical_list:
+            case "allergies":
+                return replace(self, allergies=codes)
+            case "medications":
+                return replace(self, medications=codes)
+            case "conditions":
+                return replace(self, conditions=codes)
+        raise ValueError(f"{clinical_list!r} is not a clinical list")
 
     def may_open(self, step: str) -> bool:
         return STEPS.index(step) <= self.reached

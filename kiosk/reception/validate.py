@@ -39,9 +39,9 @@ def _name_problem(name: str, limit: int) -> str | None:
     if not name:
         return None
     if len(name) > limit:
-        return _("Too long: at most %(count)d characters.", count=limit)
+        return str(_("Too long: at most %(count)d characters.", count=limit))
     if check_name(name):
-        return _("Only letters, spaces, hyphens and apostrophes can be printed in a name.")
+        return str(_("Only letters, spaces, hyphens and apostrophes can be printed in a name."))
     return None
 
 
@@ -121,16 +121,16 @@ def check_clinical_step(
     action = form.get("action", "")
     codes = list(dict.fromkeys(form.getlist("code")))
     if action == "none":
-        return replace(answers, **{clinical_list: ()}), {}
+        return answers.answering(clinical_list, ()), {}
     if action == "unknown":
-        return replace(answers, **{clinical_list: None}), {}
+        return answers.answering(clinical_list, None), {}
     offered = {c.code for c in choices.regular_concepts(clinical_list)}
     private = {c.code for c in choices.VALUE_SETS[clinical_list]().concepts.values() if c.sensitive}
     errors = _code_errors(codes, offered, private, choices.MAX_ITEMS)
     if errors:
         return answers, errors
     # A search or a filter keeps what was ticked; only "next" needs a choice.
-    answers = replace(answers, **{clinical_list: tuple(codes)})
+    answers = answers.answering(clinical_list, tuple(codes))
     if action == "next" and not codes:
         return answers, {"codes": _("Choose at least one item, or tap “None” or “I don't know”.")}
     return answers, {}

@@ -149,8 +149,8 @@ def issue(db_session: Session, answers: Answers) -> ResponseReturnValue:
 
 def _profile_error_text(error: ProfileError) -> str:
     if error.field == "profile":
-        return _("Too much for one card: please remove some medicines or illnesses.")
-    return _("Some answers cannot be put on a card. Please check them.")
+        return str(_("Too much for one card: please remove some medicines or illnesses."))
+    return str(_("Some answers cannot be put on a card. Please check them."))
 
 
 @bp.get("/done")

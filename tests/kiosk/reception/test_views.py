@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from kiosk.models.audit import AuditRow
 from kiosk.models.reception import FlowRow
 from kiosk.models.registry import CardRow
 from kiosk.reception import choices
+from kiosk.services.issuing import PROGRESS_STATES
 from tests.kiosk.reception.conftest import Holder, build, flow_rows, serve
 
 
@@ -60,6 +62,16 @@ def test_print_status_reports_the_registry_state(holder: Holder) -> None:
     holder.post("/kiosk/issue")
     status = holder.get("/kiosk/done/status", headers={"Accept": "application/json"}).json()
     assert status == {"state": "issued", "attempts": 0, "message": "", "final": True}
+
+
+def test_print_status_page_can_show_every_progress_state_in_the_holders_language(
+    holder: Holder,
+) -> None:
+    holder.walk_to_review("ka")
+    page = holder.post("/kiosk/issue").text
+    for state in PROGRESS_STATES:
+        text = re.search(rf'data-text-{state}="([^"]+)"', page)
+        assert text is not None and any("\u10d0" <= c <= "\u10ff" for c in text.group(1)), state
 
 
 def test_a_second_tap_on_issue_makes_no_second_card(holder: Holder, kiosk_app: Flask) -> None:
