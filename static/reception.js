@@ -33,6 +33,8 @@
     box.parentNode.insertBefore(warning, box.nextSibling);
     var lastPing = Date.now();
     var expired = false;
+    // At most one keep-alive request every few seconds, however busy the fingers.
+    var pingGap = Math.min(3000, total * 250);
 
     function secondsLeft() {
       return Math.max(0, Math.ceil((lastPing + total * 1000 - Date.now()) / 1000));
@@ -55,7 +57,7 @@
       }
     }
     function activity() {
-      if (expired || Date.now() - lastPing < 3000) {
+      if (expired || Date.now() - lastPing < pingGap) {
         return;
       }
       if (!keepAliveUrl) {

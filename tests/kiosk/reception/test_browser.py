@@ -269,6 +269,10 @@ def test_idle_countdown_clears_the_screen_and_the_answers(
     assert page.locator("#idle-left").inner_text() in ("0:04", "0:03")
     page.wait_for_selector(".idle-warning:not(.hidden)", timeout=5000)
     walk.shot("countdown")
+    page.locator("section.page h1").click()  # a touch: the holder is still there
+    page.wait_for_selector(".idle-warning.hidden", state="attached", timeout=2000)
+    assert page.locator("#idle-left").inner_text() in ("0:04", "0:03")
+    assert page.url.endswith("/kiosk/birth") and flow_rows(app) == 1
     page.wait_for_url(f"{url}/kiosk/", timeout=8000)
     assert flow_rows(app) == 0
     page.go_back()
