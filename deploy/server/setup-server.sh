@@ -39,7 +39,7 @@ fi
 for key in /etc/ehcard/keys/*; do
   [ -f "$key" ] && chown ehcard:ehcard "$key" && chmod 0600 "$key"
 done
-install -d -m 0700 -o ehcard -g ehcard /var/lib/ehcard
+install -d -m 0700 -o ehcard -g ehcard /var/lib/ehcard /var/backups/ehcard
 
 install -m 0644 "$here/ehcard.service" /etc/systemd/system/ehcard.service
 install -d -m 0755 /usr/local/lib/ehcard

@@ -63,12 +63,16 @@ def test_production_settings_example_names_every_required_file() -> None:
     assert "EHCARD_ROOT_KEY_FILE" not in example  # the root private key stays offline
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not here")
+SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+
+
+@pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed")
 def test_systemd_accepts_every_unit(tmp_path: Path) -> None:
+    assert SYSTEMD_ANALYZE is not None
     for path in UNITS:
         shutil.copy(path, tmp_path / path.name)
     result = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
+        [SYSTEMD_ANALYZE, "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
         capture_output=True,
         text=True,
         check=False,
@@ -140,7 +144,9 @@ def test_setup_scripts_make_users_without_a_shell_and_key_files_0600() -> None:
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
 def test_shell_scripts_parse(script: Path) -> None:
     assert script.stat().st_mode & 0o111, f"{script.name} is not executable"
-    result = subprocess.run(["sh", "-n", str(script)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["/bin/sh", "-n", str(script)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
 
 
