@@ -13,7 +13,7 @@ from cards.render.flow import QrItem, RuleItem, TextItem
 from cards.render.fonts import FontSet
 from cards.render.layout import CardLayout, Side
 
-WHITE, BLACK = 255, 0
+WHITE, BLACK, FRAME = 255, 0, 180
 # Between front and back on a thermal strip: a dashed fold line with this much paper each side.
 FOLD_GAP_MM = 3.0
 
@@ -72,6 +72,20 @@ def _draw_text(canvas: ImageDraw.ImageDraw, item: TextItem, fonts: FontSet) -> N
 def render_card(layout: CardLayout, fonts: FontSet) -> tuple[Image.Image, Image.Image]:
     """(front, back) as greyscale images."""
     return render_side(layout.front, fonts), render_side(layout.back, fonts)
+
+
+def card_image(layout: CardLayout, fonts: FontSet) -> Image.Image:
+    """Front above back in one greyscale image, each side framed by a thin grey line."""
+    front, back = render_card(layout, fonts)
+    gap = layout.profile.dots(FOLD_GAP_MM)
+    image = Image.new("L", (front.width + 2, front.height + back.height + gap + 4), WHITE)
+    canvas = ImageDraw.Draw(image)
+    y = 0
+    for side in (front, back):
+        canvas.rectangle((0, y, side.width + 1, y + side.height + 1), outline=FRAME)
+        image.paste(side, (1, y + 1))
+        y += side.height + 2 + gap
+    return image
 
 
 def thermal_strip(layout: CardLayout, fonts: FontSet) -> Image.Image:

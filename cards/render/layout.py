@@ -29,6 +29,8 @@ from cards.render.profiles import MM_PER_INCH, Orientation, PrinterProfile
 from cards.valuesets import RTL_LANGUAGES
 
 SCALES = (1.0, 0.92, 0.85, 0.8)
+# The back says little: it starts larger, for a reader without glasses.
+BACK_SCALES = (1.25, 1.1, *SCALES)
 MIN_MODULE_MM = 0.33  # below this, phone cameras misread printed codes
 INFO_MIN_MM = 18.0  # narrowest column for the card code and expiry beside a QR
 TITLE = Style(7, bold=True)
@@ -122,8 +124,8 @@ def layout_card(
                     code="text_too_long",
                 )
     back = None
-    for back_scale in SCALES:
-        back = _back(content, profile, measure, back_scale, back_scale == SCALES[-1])
+    for back_scale in BACK_SCALES:
+        back = _back(content, profile, measure, back_scale, back_scale == BACK_SCALES[-1])
         if back is not None:
             break
     if back is None:
