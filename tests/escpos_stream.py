@@ -92,7 +92,7 @@ def printed_image(commands: list[Command]) -> Image.Image:
     if not bands:
         raise ProtocolError("the job has no raster image")
     width = max(band.width for band in bands)
-    image = Image.new("1", (width, sum(band.height for band in bands)), 1)
+    image = Image.new("1", (width, sum(band.height for band in bands)), 255)
     y = 0
     for band in bands:
         image.paste(band, (0, y))

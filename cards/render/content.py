@@ -19,11 +19,12 @@ from cards.translit import icao_latin
 
 CLINICIAN_MARK = "✚"
 # Heading pictograms, by key in pictograms.json; printed only where that file has the key.
-FIELD_PICTOGRAMS = {
+# Conditions have none: no one symbol means "illness" without meaning one organ.
+FIELD_PICTOGRAMS: dict[ClinicalField, str | None] = {
     ClinicalField.BLOOD_GROUP: "blood",
-    ClinicalField.ALLERGIES: "allergy",
-    ClinicalField.MEDICATIONS: "medication",
-    ClinicalField.CONDITIONS: "condition",
+    ClinicalField.ALLERGIES: "warning",
+    ClinicalField.MEDICATIONS: "pill",
+    ClinicalField.CONDITIONS: None,
 }
 LISTS = (ClinicalField.ALLERGIES, ClinicalField.MEDICATIONS, ClinicalField.CONDITIONS)
 
@@ -95,7 +96,8 @@ class CardContent:
     birth_date: str
     blood_label: Pair
     blood_pictogram: str
-    blood_group: Pair
+    blood_code: str | None  # "O+", printed large: readable in any language
+    blood_group: Pair  # in words: "unknown", "not asked"
     blood_confirmed: bool
     lists: tuple[ClinicalList, ...]
     expires_label: Pair
@@ -148,6 +150,7 @@ def card_content(card: Card, languages: Languages, *, centre: str) -> CardConten
         birth_date=holder.birth_date.isoformat(),
         blood_label=languages.term("field.blood_group"),
         blood_pictogram=pictogram(FIELD_PICTOGRAMS[ClinicalField.BLOOD_GROUP]),
+        blood_code=_blood_code(blood),
         blood_group=blood_group,
         blood_confirmed=ClinicalField.BLOOD_GROUP in confirmed and blood is not None,
         lists=tuple(_clinical_list(card, f, languages) for f in LISTS),
@@ -197,6 +200,13 @@ def _clinical_list(card: Card, field: ClinicalField, languages: Languages) -> Cl
         state_text=None if state is FieldState.KNOWN else languages.term(f"state.{state.value}"),
         items=items,
     )
+
+
+def _blood_code(code: str | None) -> str | None:
+    """The ABO/Rh code to print large, with a true minus sign (a hyphen reads as a dash)."""
+    if code is None or code == "unknown":
+        return None
+    return code.replace("-", "\u2212")
 
 
 def _label(value_set: valuesets.ValueSet, code: str, language: str) -> str:

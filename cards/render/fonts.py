@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
-from PIL import ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw, ImageFont, features
 
 from cards.errors import CardError
 from cards.render.scripts import Run, Script, script_of, visual_order
@@ -25,17 +25,29 @@ DEFAULT_FONT_DIRS = (Path("/usr/share/fonts"),)
 FONT_FILES: dict[str, tuple[str, str, str]] = {
     "sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "fonts-noto-core"),
     "naskh": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf", "fonts-noto-core"),
+    "hebrew": ("NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", "fonts-noto-core"),
     "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf", "fonts-noto-core"),
     "georgian": ("NotoSansGeorgian-Regular.ttf", "NotoSansGeorgian-Bold.ttf", "fonts-noto-core"),
+    "armenian": ("NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf", "fonts-noto-core"),
+    "devanagari": (
+        "NotoSansDevanagari-Regular.ttf",
+        "NotoSansDevanagari-Bold.ttf",
+        "fonts-noto-core",
+    ),
+    "bengali": ("NotoSansBengali-Regular.ttf", "NotoSansBengali-Bold.ttf", "fonts-noto-core"),
+    "gurmukhi": ("NotoSansGurmukhi-Regular.ttf", "NotoSansGurmukhi-Bold.ttf", "fonts-noto-core"),
+    "tamil": ("NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf", "fonts-noto-core"),
+    "sinhala": ("NotoSansSinhala-Regular.ttf", "NotoSansSinhala-Bold.ttf", "fonts-noto-core"),
+    # Noto CJK is 100 MB; the card prints a few Han words (language names) at most.
+    "cjk": ("DroidSansFallbackFull.ttf", "DroidSansFallbackFull.ttf", "fonts-droid-fallback"),
     "symbols": ("Symbola_hint.ttf", "Symbola_hint.ttf", "fonts-symbola"),
 }
 CHAINS: dict[Script | None, tuple[str, ...]] = {
+    **{script: (script.value,) for script in Script},
     Script.LATIN: ("sans",),
     Script.ARABIC: ("naskh",),
-    Script.ETHIOPIC: ("ethiopic",),
-    Script.GEORGIAN: ("georgian",),
     Script.SYMBOL: ("symbols", "sans"),
-    None: ("sans", "naskh", "ethiopic", "georgian", "symbols"),
+    None: ("sans", "naskh", "ethiopic", "georgian", "cjk", "symbols"),
 }
 # Naskh draws its letters small for its em; this evens the reading size across scripts.
 SIZE_FACTOR = {"naskh": 1.1}
@@ -44,12 +56,20 @@ SIZE_FACTOR = {"naskh": 1.1}
 REFERENCE_TEXT = {
     "sans": "HÉgjÅy",
     "naskh": "ألإكجيٍّ",
+    "hebrew": "עברית",
     "ethiopic": "ሰላምጬ፡",
     "georgian": "ქართულიბ",
+    "armenian": "Հայերենք",
+    "devanagari": "हिन्दी नेपाली",
+    "bengali": "বাংলা",
+    "gurmukhi": "ਪੰਜਾਬੀ",
+    "tamil": "தமிழ்",
+    "sinhala": "සිංහල",
+    "cjk": "中文",
     "symbols": "✚⚠",
 }
 LEADING = 0.15
-RTL_FAMILIES = frozenset({"naskh"})
+RTL_FAMILIES = frozenset({"naskh", "hebrew"})
 INVISIBLE = frozenset("\u200c\u200d\u200e\u200f")  # ZWNJ, ZWJ, LRM, RLM: shaping only
 
 
@@ -193,7 +213,7 @@ class FontSet:
 
     def draw(
         self,
-        canvas: ImageDraw.ImageDraw,
+        image: Image.Image,
         origin: tuple[int, int],
         text: str,
         size: int,
@@ -202,22 +222,15 @@ class FontSet:
         rtl: bool = False,
         language: str | None = None,
     ) -> LineExtent:
-        """Draw `text` with its top-left at `origin`; return its extent."""
-        placed = self._placed(text, size, bold, rtl)
-        extent = _extent(self, text, size, bold, rtl)
+        """Draw `text` in black on `image` with its top-left at `origin`; return its extent.
+
+        Lines are shaped and rasterised once and kept: most of a card's words (its
+        labels) are the same on every card, and pasting a mask is cheap.
+        """
+        mask, pad = _ink_mask(self, text, size, bold, rtl, language)
         x, top = origin
-        for run, width, font in placed:
-            canvas.text(
-                (x, top + extent.ascent),
-                run.text,
-                font=font,
-                fill=0,
-                anchor="ls",
-                direction="rtl" if run.rtl else "ltr",
-                language=None if run.font == "symbols" else language,
-            )
-            x += width
-        return extent
+        image.paste(0, (x - pad, top), mask)
+        return _extent(self, text, size, bold, rtl)
 
     def _placed(
         self, text: str, size: int, bold: bool, rtl: bool
@@ -233,6 +246,31 @@ class FontSet:
 @lru_cache(maxsize=256)
 def _load(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+@lru_cache(maxsize=4096)
+def _ink_mask(
+    fonts: FontSet, text: str, size: int, bold: bool, rtl: bool, language: str | None
+) -> tuple[Image.Image, int]:
+    """The line's ink as a mask (255 = black), with `pad` dots of room left and right."""
+    extent = _extent(fonts, text, size, bold, rtl)
+    pad = size // 2  # for glyphs that reach past their advance (swashes, marks)
+    mask = Image.new("L", (extent.width + 2 * pad, extent.height), 0)
+    canvas = ImageDraw.Draw(mask)
+    canvas.fontmode = "L"
+    x = pad
+    for run, width, font in fonts._placed(text, size, bold, rtl):
+        canvas.text(
+            (x, extent.ascent),
+            run.text,
+            font=font,
+            fill=255,
+            anchor="ls",
+            direction="rtl" if run.rtl else "ltr",
+            language=None if run.font == "symbols" else language,
+        )
+        x += width
+    return mask, pad
 
 
 @lru_cache(maxsize=8192)

@@ -22,7 +22,6 @@ def render_side(side: Side, fonts: FontSet) -> Image.Image:
     """One side of the card as a greyscale image (mode "L"), `side.width` dots wide."""
     image = Image.new("L", (side.width, side.height), WHITE)
     canvas = ImageDraw.Draw(image)
-    canvas.fontmode = "L"
     for item in side.items:
         if isinstance(item, QrItem):
             draw_qr(canvas, item)
@@ -31,7 +30,7 @@ def render_side(side: Side, fonts: FontSet) -> Image.Image:
                 (item.x, item.y, item.x + item.width - 1, item.y + item.height - 1), fill=BLACK
             )
         else:
-            _draw_text(canvas, item, fonts)
+            _draw_text(image, item, fonts)
     return image
 
 
@@ -50,7 +49,7 @@ def draw_qr(canvas: ImageDraw.ImageDraw, qr: QrItem) -> None:
                 canvas.rectangle((left, top, left + dots - 1, top + dots - 1), fill=BLACK)
 
 
-def _draw_text(canvas: ImageDraw.ImageDraw, item: TextItem, fonts: FontSet) -> None:
+def _draw_text(image: Image.Image, item: TextItem, fonts: FontSet) -> None:
     width = fonts.extent(item.text, item.size, bold=item.bold, rtl=item.rtl).width
     if item.align == "left":
         x = item.x
@@ -59,7 +58,7 @@ def _draw_text(canvas: ImageDraw.ImageDraw, item: TextItem, fonts: FontSet) -> N
     else:
         x = item.x + (item.width - width) // 2
     fonts.draw(
-        canvas,
+        image,
         (x, item.y),
         item.text,
         item.size,

@@ -230,13 +230,12 @@ def _holder(column: Column, content: CardContent, shown: dict[ClinicalField, int
     column.gap(1)
     column.pair(_with_value(content.birth_label, content.birth_date), LABEL)
     mark = f" {CLINICIAN_MARK}" if content.blood_confirmed else ""
-    blood = content.blood_group
     label = _prefixed(content.blood_pictogram, content.blood_label)
-    if blood.second is None and len(blood.first.text) <= 4:
-        column.beside(label, LABEL, Phrase(blood.first.text + mark, blood.first.language), BLOOD)
+    if content.blood_code:
+        column.beside(label, LABEL, Phrase(content.blood_code + mark, "en"), BLOOD)
     else:
         column.pair(label, LABEL)
-        column.pair(_prefixed("", blood, mark), VALUE)
+        column.pair(_prefixed("", content.blood_group, mark), VALUE)
     for clinical in content.lists:
         column.gap(1)
         _clinical(column, clinical, shown[clinical.field], content)

@@ -16,25 +16,46 @@ from enum import Enum
 class Script(Enum):
     LATIN = "latin"  # and Cyrillic and Greek: one Noto Sans font covers the three
     ARABIC = "arabic"
+    HEBREW = "hebrew"
     ETHIOPIC = "ethiopic"
     GEORGIAN = "georgian"
+    ARMENIAN = "armenian"
+    DEVANAGARI = "devanagari"
+    BENGALI = "bengali"
+    GURMUKHI = "gurmukhi"
+    TAMIL = "tamil"
+    SINHALA = "sinhala"
+    CJK = "cjk"
     SYMBOL = "symbol"
 
 
+# The scripts of the card's eleven languages and of every language a holder may
+# say they speak (languages.json prints each in its own script).
 _RANGES: tuple[tuple[int, int, Script], ...] = (
-    (0x0590, 0x08FF, Script.ARABIC),  # Hebrew, Arabic, Syriac, Thaana, Arabic Ext.
-    (0xFB1D, 0xFDFF, Script.ARABIC),  # presentation forms A
-    (0xFE70, 0xFEFF, Script.ARABIC),  # presentation forms B
-    (0x1200, 0x139F, Script.ETHIOPIC),
-    (0x2D80, 0x2DDF, Script.ETHIOPIC),
-    (0xAB00, 0xAB2F, Script.ETHIOPIC),
+    (0x0530, 0x058F, Script.ARMENIAN),
+    (0x0590, 0x05FF, Script.HEBREW),
+    (0x0600, 0x08FF, Script.ARABIC),  # Arabic, Syriac, Thaana, Arabic Supplement, Ext.
+    (0x0900, 0x097F, Script.DEVANAGARI),
+    (0x0980, 0x09FF, Script.BENGALI),
+    (0x0A00, 0x0A7F, Script.GURMUKHI),
+    (0x0B80, 0x0BFF, Script.TAMIL),
+    (0x0D80, 0x0DFF, Script.SINHALA),
     (0x10A0, 0x10FF, Script.GEORGIAN),
+    (0x1200, 0x139F, Script.ETHIOPIC),
     (0x1C90, 0x1CBF, Script.GEORGIAN),
-    (0x2D00, 0x2D2F, Script.GEORGIAN),
     (0x2190, 0x2BFF, Script.SYMBOL),  # arrows, technical, dingbats, misc. symbols
+    (0x2D00, 0x2D2F, Script.GEORGIAN),
+    (0x2D80, 0x2DDF, Script.ETHIOPIC),
+    (0x2E80, 0x9FFF, Script.CJK),  # radicals, CJK punctuation, kana, ideographs
+    (0xA8E0, 0xA8FF, Script.DEVANAGARI),
+    (0xAB00, 0xAB2F, Script.ETHIOPIC),
+    (0xF900, 0xFAFF, Script.CJK),
+    (0xFB1D, 0xFB4F, Script.HEBREW),
+    (0xFB50, 0xFDFF, Script.ARABIC),  # presentation forms A
+    (0xFE70, 0xFEFF, Script.ARABIC),  # presentation forms B
+    (0xFF00, 0xFFEF, Script.CJK),  # full-width forms
     (0x1F000, 0x1FAFF, Script.SYMBOL),  # emoji and pictographs
 )
-RTL_SCRIPTS = frozenset({Script.ARABIC})
 
 
 def script_of(char: str) -> Script | None:

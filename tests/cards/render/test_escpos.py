@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from escpos.printer import Dummy
 from PIL import Image
 
 from cards.model import Card
-from cards.render.escpos import escpos_job
+from cards.render.escpos import BAND_ROWS, _escpos_profile, escpos_job, raster_bands
 from cards.render.fonts import FontSet
 from cards.render.image import thermal_strip
 from cards.render.layout import layout_card
@@ -65,3 +66,11 @@ def test_narrow_image_is_padded_to_whole_bytes() -> None:
     assert printed.size == (16, 4)
     assert printed.crop((0, 0, 13, 4)).getextrema() == (0, 0)
     assert printed.crop((13, 0, 16, 4)).getextrema() == (255, 255)
+
+
+@pytest.mark.parametrize("size", [(384, 1400), (13, 5), (576, 960)])
+def test_raster_is_byte_for_byte_python_escpos_bit_image_raster(size: tuple[int, int]) -> None:
+    image = Image.effect_noise(size, 80).point(lambda v: 255 if v > 128 else 0).convert("1")
+    reference = Dummy(profile=_escpos_profile(PrinterProfile("t", 576, 100)))
+    reference.image(image, impl="bitImageRaster", fragment_height=BAND_ROWS)
+    assert raster_bands(image) == reference.output

@@ -124,7 +124,7 @@ def test_clinical_labels_print_in_both_languages(fonts: FontSet, sign: Sign) -> 
     assert label in front
     assert valuesets.allergies().label("294505008", "ar") in front
     assert valuesets.term("field.blood_group", "fr") in front
-    assert "O+" in front
+    assert "O+" in front  # the code, large: readable in any language
 
 
 def test_one_language_prints_once(fonts: FontSet, sign: Sign) -> None:
