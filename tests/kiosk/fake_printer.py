@@ -34,14 +34,11 @@ class FakePrinter:
     def __post_init__(self) -> None:
         self._server = socket.create_server(("127.0.0.1", 0))
         self._server.settimeout(0.1)
+        self.port: int = self._server.getsockname()[1]
         self._stopping = threading.Event()
         self._stalled: list[socket.socket] = []
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self._server.getsockname()[1])
 
     @property
     def setting(self) -> str:

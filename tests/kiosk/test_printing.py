@@ -132,9 +132,10 @@ def test_each_printer_fault_keeps_the_job_and_it_prints_once_cleared(
         assert status(services, job_id).status == "done", fault
         assert_printed_card_verifies(fake_printer.printed.pop(), services, issued)
     closed = FakePrinter()
-    port = closed.port
     closed.close()
-    unreachable = make_worker(services, NetworkPrinter("127.0.0.1", port, timeout=0.3), clock)
+    unreachable = make_worker(
+        services, NetworkPrinter("127.0.0.1", closed.port, timeout=0.3), clock
+    )
     job_id = enqueue(services, issue(services))
     unreachable.run_once()
     assert status(services, job_id).status == "offline"
