@@ -232,15 +232,24 @@ class FontSet:
         image.paste(0, (x - pad, top), mask)
         return _extent(self, text, size, bold, rtl)
 
-    def _placed(
-        self, text: str, size: int, bold: bool, rtl: bool
-    ) -> list[tuple[Run, int, ImageFont.FreeTypeFont]]:
-        placed = []
-        for run in visual_order(self.runs(text), paragraph_rtl=rtl):
-            font = self.font(run.font, size, bold)
-            width = round(font.getlength(run.text, direction="rtl" if run.rtl else "ltr"))
-            placed.append((run, width, font))
-        return placed
+
+Placed = tuple[tuple[Run, int, ImageFont.FreeTypeFont], ...]
+
+
+@lru_cache(maxsize=8192)
+def _runs(fonts: FontSet, text: str) -> tuple[Run, ...]:
+    return tuple(fonts.runs(text))
+
+
+@lru_cache(maxsize=8192)
+def _placed(fonts: FontSet, text: str, size: int, bold: bool, rtl: bool) -> Placed:
+    """The runs of a line left to right as drawn, each with its advance width and font."""
+    placed = []
+    for run in visual_order(list(_runs(fonts, text)), paragraph_rtl=rtl):
+        font = fonts.font(run.font, size, bold)
+        width = round(font.getlength(run.text, direction="rtl" if run.rtl else "ltr"))
+        placed.append((run, width, font))
+    return tuple(placed)
 
 
 @lru_cache(maxsize=256)
@@ -259,7 +268,7 @@ def _ink_mask(
     canvas = ImageDraw.Draw(mask)
     canvas.fontmode = "L"
     x = pad
-    for run, width, font in fonts._placed(text, size, bold, rtl):
+    for run, width, font in _placed(fonts, text, size, bold, rtl):
         canvas.text(
             (x, extent.ascent),
             run.text,
@@ -275,7 +284,7 @@ def _ink_mask(
 
 @lru_cache(maxsize=8192)
 def _extent(fonts: FontSet, text: str, size: int, bold: bool, rtl: bool) -> LineExtent:
-    placed = fonts._placed(text, size, bold, rtl)
+    placed = _placed(fonts, text, size, bold, rtl)
     families = {run.font for run, _, _ in placed} or {"sans"}
     metrics = [_ink(fonts.font(family, size, bold), family) for family in families]
     return LineExtent(

@@ -104,13 +104,19 @@ def visual_order(runs: list[Run], *, paragraph_rtl: bool) -> list[Run]:
     """Runs left to right as drawn, each with its direction resolved.
 
     Neutral runs take the direction of their neighbours when both agree and the
-    paragraph's otherwise (UAX #9 rules N1 and N2, at the level of runs);
-    then sequences of one direction are reversed as the paragraph requires.
+    paragraph's otherwise (UAX #9 rules N1 and N2, at the level of runs), except
+    runs with digits, which stay left to right like the numbers they carry; then
+    sequences of one direction are reversed as the paragraph requires.
     """
     resolved: list[Run] = []
     for index, run in enumerate(runs):
         if run.strong is not None:
             resolved.append(run)
+            continue
+        if any(char.isdigit() for char in run.text):
+            # A number (a phone number, a date) reads left to right as a whole, its
+            # "+" and "-" included, wherever it stands.
+            resolved.append(Run(run.text, run.font, False))
             continue
         before = next((r.strong for r in reversed(runs[:index]) if r.strong is not None), None)
         after = next((r.strong for r in runs[index + 1 :] if r.strong is not None), None)
