@@ -65,3 +65,10 @@ def test_neutral_between_two_rtl_runs_reads_rtl() -> None:
     ordered = visual_order(runs, paragraph_rtl=False)
     assert _texts(ordered) == ["السكري", " + ", "الربو"]
     assert all(run.rtl for run in ordered)
+
+
+def test_a_phone_number_after_an_rtl_name_reads_left_to_right() -> None:
+    runs = [Run("علی حسینی  ", "naskh", True), Run("+4917612345678", "sans", None)]
+    ordered = visual_order(runs, paragraph_rtl=True)
+    assert _texts(ordered) == ["+4917612345678", "علی حسینی  "]
+    assert ordered[0].rtl is False  # "+" stays before the digits
