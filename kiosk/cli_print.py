@@ -13,8 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from kiosk import db
 from kiosk.config import Settings
 from kiosk.services import printing
-from kiosk.services.print_worker import PrintSetup, PrintWorker
-from kiosk.services.printers import printer_from_setting
+from kiosk.services.print_worker import build_print_worker
 
 
 @click.command("print-worker")
@@ -29,22 +28,13 @@ def print_worker(settings: Settings) -> None:
     engine = db.make_engine(settings.database_url)
     grace = timedelta(minutes=settings.print_job_grace_minutes)
     info = printing.session_info(printing.load_job_key(settings), grace=grace)
-    printer = printer_from_setting(
-        settings.printer, instance=settings.instance, timeout=settings.printer_timeout_seconds
-    )
-    worker = PrintWorker(
-        printer=printer,
-        sessions=sessionmaker(engine, expire_on_commit=False, info=info),
-        setup=PrintSetup.from_settings(settings),
-        grace=grace,
-        unprinted=timedelta(hours=settings.print_job_unprinted_hours),
-    )
+    worker = build_print_worker(settings, sessionmaker(engine, expire_on_commit=False, info=info))
 
     def _stop(_signal: int, _frame: FrameType | None) -> None:
         worker.stop(timeout=0)
 
     signal.signal(signal.SIGTERM, _stop)
-    click.echo(f"print worker on {printer.name} ({settings.printer_profile})")
+    click.echo(f"print worker on {worker.printer.name} ({settings.printer_profile})")
     try:
         worker.run_forever()
     except KeyboardInterrupt:

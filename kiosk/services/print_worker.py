@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cards import codec, qr
 from cards.errors import CardError
 from cards.render.escpos import escpos_job
-from cards.render.fonts import DEFAULT_FONT_DIRS, FontSet, load_fonts
+from cards.render.fonts import FontSet
 from cards.render.image import render_side, thermal_strip, to_thermal
 from cards.render.layout import layout_card
 from cards.render.profiles import THERMAL_PROFILES, PrinterProfile, printer_profile
@@ -32,6 +32,7 @@ from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.services import printing
 from kiosk.services.audit import record_event
+from kiosk.services.card_files import card_fonts
 from kiosk.services.printers import Printer, PrinterFault, printer_from_setting
 from signing.envelope import open_payload
 
@@ -58,12 +59,11 @@ class PrintSetup:
                 f"EHCARD_PRINTER_PROFILE {settings.printer_profile!r} is not one of "
                 f"{', '.join(THERMAL_PROFILES)}"
             )
-        directories = (settings.font_dir,) if settings.font_dir else DEFAULT_FONT_DIRS
         return cls(
             profile=printer_profile(settings.printer_profile),
             receiving_language=settings.card_language,
             centre=settings.centre_name,
-            fonts=load_fonts(directories),
+            fonts=card_fonts(settings),
         )
 
 
@@ -216,24 +216,29 @@ class PrintWorker:
             self._thread = None
 
 
-def print_worker_for(
-    settings: Settings, sessions: sessionmaker[Session], *, testing: bool = False
-) -> PrintWorker:
-    """The worker for the configured printer; started in a thread unless it runs elsewhere.
-
-    EHCARD_PRINT_WORKER "thread" starts it, "external" leaves it to `ehcard
-    print-worker`; unset, it starts except under tests (which drive `run_once`).
-    """
+def build_print_worker(settings: Settings, sessions: sessionmaker[Session]) -> PrintWorker:
+    """The worker for the configured printer, not started."""
     printer = printer_from_setting(
         settings.printer, instance=settings.instance, timeout=settings.printer_timeout_seconds
     )
-    worker = PrintWorker(
+    return PrintWorker(
         printer=printer,
         sessions=sessions,
         setup=PrintSetup.from_settings(settings),
         grace=timedelta(minutes=settings.print_job_grace_minutes),
         unprinted=timedelta(hours=settings.print_job_unprinted_hours),
     )
+
+
+def print_worker_for(
+    settings: Settings, sessions: sessionmaker[Session], *, testing: bool = False
+) -> PrintWorker:
+    """The app's worker, started in a thread unless it runs elsewhere.
+
+    EHCARD_PRINT_WORKER "thread" starts it, "external" leaves it to `ehcard
+    print-worker`; unset, it starts except under tests (which drive `run_once`).
+    """
+    worker = build_print_worker(settings, sessions)
     if settings.print_worker == "thread" or (settings.print_worker == "" and not testing):
         worker.start()
     return worker
