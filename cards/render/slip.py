@@ -28,6 +28,17 @@ def group_code(code: str, size: int = 4) -> str:
     return " ".join(plain[i : i + size] for i in range(0, len(plain), size))
 
 
+def _one_line(column: Column, code: str) -> Style:
+    """The largest style, down to CODE, that keeps the recovery code on one line: a code
+    copied by hand from two lines loses its order."""
+    for size_pt in (RECOVERY.size_pt, 11, 10, 9, CODE.size_pt):
+        style = Style(size_pt, bold=True)
+        width = column.measure.extent(group_code(code), column.size(style), bold=True).width
+        if width <= column.width:
+            return style
+    return CODE
+
+
 def layout_slip(
     card_code: str,
     recovery_code: str,
@@ -64,7 +75,7 @@ def layout_slip(
         column.text(Phrase(card_code, "en"), CODE)
         column.gap(2)
         column.pair(languages.term("slip.recovery_code"), LABEL)
-        column.text(Phrase(group_code(recovery_code), "en"), RECOVERY)
+        column.text(Phrase(group_code(recovery_code), "en"), _one_line(column, recovery_code))
         column.gap(2)
         for phrase in languages.term("slip.instructions").phrases:
             column.text(phrase, TEXT)
