@@ -209,20 +209,29 @@ def job_status(session: Session, job_id: int) -> JobStatus:
     )
 
 
-def reprint(session: Session, job_id: int, *, now: datetime | None = None) -> None:
-    """Queue job `job_id` again, without reissuing; refused once its data is erased."""
+def reprint(
+    session: Session, job_id: int, *, actor: str = "kiosk", now: datetime | None = None
+) -> None:
+    """Queue job `job_id` again, without reissuing; refused once its data is erased.
+
+    `actor` is who asked (the audit log's actor: "kiosk", "staff:7").
+    """
     now = now or utc_now()
     grace = session.info.get(GRACE_INFO)
     if not isinstance(grace, timedelta):
         raise PrintJobError("this database session has no print grace period", code="no_job_key")
     row = _job(session, job_id)
     printed = aware(row.printed_at)
-    if row.sealed is not None and printed is not None and now >= printed + grace:
-        _erase(row, now)
-    if row.sealed is None:
+    # Refused on time, whether or not the worker has erased the data yet.
+    if printed is not None and (row.sealed is None or now >= printed + grace):
         raise PrintJobError(
             f"print job {job_id} was erased {int(grace.total_seconds() // 60)} minutes after "
             "printing, with the card's keys: reissue the card instead",
+            code="job_erased",
+        )
+    if row.sealed is None:
+        raise PrintJobError(
+            f"print job {job_id} never printed and was erased: reissue the card instead",
             code="job_erased",
         )
     if row.status not in REPRINTABLE:
@@ -231,7 +240,7 @@ def reprint(session: Session, job_id: int, *, now: datetime | None = None) -> No
     record_event(
         session,
         "card.reprint",
-        actor="kiosk",
+        actor=actor,
         subject=job_subject(session, row),
         details={"job": job_id, "kind": row.kind},
     )

@@ -193,15 +193,14 @@ def test_reprint_within_the_grace_period_then_erasure_and_refusal(
     assert caught.value.code == "job_erased"
 
 
-def test_erasure_happens_on_time_even_between_worker_turns(
+def test_reprint_is_refused_on_time_and_unprinted_jobs_expire(
     services: Services, worker: PrintWorker, clock: Clock
 ) -> None:
     printed = enqueue(services, issue(services))
     worker.run_once()
     with session_scope(services.sessions) as session, pytest.raises(PrintJobError) as caught:
         printing.reprint(session, printed, now=clock() + timedelta(minutes=15))
-    assert caught.value.code == "job_erased"
-    assert job_row(services, printed).sealed is None
+    assert caught.value.code == "job_erased"  # even before the worker's next turn erases it
     never_printed = enqueue(services, issue(services))
     with session_scope(services.sessions) as session:
         erased = printing.purge_print_data(
@@ -210,9 +209,15 @@ def test_erasure_happens_on_time_even_between_worker_turns(
             unprinted=timedelta(hours=24),
             now=datetime.now(UTC) + timedelta(hours=25),
         )
-    assert erased == 1
+    assert erased == 2
     expired = status(services, never_printed)
     assert (expired.status, expired.message) == ("expired", printing.MESSAGES["expired"])
+    assert job_row(services, printed).sealed is None
+    with (
+        session_scope(services.sessions) as session,
+        pytest.raises(PrintJobError, match="never printed and was erased"),
+    ):
+        printing.reprint(session, never_printed)
 
 
 def test_print_data_is_not_in_clear_in_the_database(
