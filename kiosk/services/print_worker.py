@@ -232,13 +232,16 @@ def build_print_worker(settings: Settings, sessions: sessionmaker[Session]) -> P
 
 def print_worker_for(
     settings: Settings, sessions: sessionmaker[Session], *, testing: bool = False
-) -> PrintWorker:
-    """The app's worker, started in a thread unless it runs elsewhere.
+) -> PrintWorker | None:
+    """The app's worker, started in a thread; None when it runs elsewhere.
 
-    EHCARD_PRINT_WORKER "thread" starts it, "external" leaves it to `ehcard
-    print-worker`; unset, it starts except under tests (which drive `run_once`).
+    EHCARD_PRINT_WORKER "thread" starts it; "external" leaves printing to
+    `ehcard print-worker` (the web processes then need no printer and no fonts);
+    unset, it starts except under tests (which drive `run_once`).
     """
+    if settings.print_worker == "external":
+        return None
     worker = build_print_worker(settings, sessions)
-    if settings.print_worker == "thread" or (settings.print_worker == "" and not testing):
+    if settings.print_worker == "thread" or not testing:
         worker.start()
     return worker

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app import create_app
 from kiosk.config import ConfigError, load_settings
 from kiosk.services.printers import (
     FilePrinter,
@@ -132,6 +133,12 @@ def test_production_needs_a_job_key_file_and_a_good_one(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="needs the print job key file"):
         missing = str(tmp_path / "missing.key")
         load_job_key(load_settings(tmp_path, {**required, "print_job_key_file": missing}))
+
+
+def test_app_leaves_an_external_print_worker_to_its_command(tmp_path: Path) -> None:
+    application = create_app({"instance": tmp_path, "print_worker": "external", "TESTING": True})
+    assert application.extensions["ehcard.print_worker"] is None
+    application.extensions["ehcard"].engine.dispose()
 
 
 def test_print_worker_mode_is_checked(tmp_path: Path) -> None:
