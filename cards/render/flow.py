@@ -111,11 +111,15 @@ class Column:
         self.y += thickness
 
     def text(self, phrase: Phrase, style: Style, *, indent: int = 0) -> None:
-        """`phrase` wrapped to the column width, aligned where its own script starts."""
+        """`phrase` wrapped to the column width, aligned where its own script starts.
+
+        The indent is on the column's starting side, as in a one-line pair, so text
+        in the other direction stays flush with the lines above and below it.
+        """
         size = self.size(style)
         rtl = phrase.rtl
         where: Align = "right" if rtl else "left"
-        left = self.x if rtl else self.x + indent
+        left = self.x if self.rtl else self.x + indent
         for line in self._wrap(phrase.text, size, style.bold, rtl, self.width - indent):
             height = self.measure.extent(line, size, bold=style.bold, rtl=rtl).height
             self.items.append(
