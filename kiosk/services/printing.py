@@ -197,6 +197,16 @@ def _job(session: Session, job_id: int) -> PrintJobRow:
     return row
 
 
+def latest_job(session: Session, card_id: bytes, kind: str = "card") -> int | None:
+    """The id of the newest job of `kind` for a card, if any."""
+    return session.scalar(
+        select(PrintJobRow.id)
+        .where(PrintJobRow.card_id == card_id, PrintJobRow.kind == kind)
+        .order_by(PrintJobRow.id.desc())
+        .limit(1)
+    )
+
+
 def job_status(session: Session, job_id: int) -> JobStatus:
     """What the kiosk screen shows about job `job_id`."""
     row = _job(session, job_id)
