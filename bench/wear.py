@@ -18,8 +18,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 PRINTER_DPI = 203
-CODE_WIDTH_DOTS = 240  # 30 mm at 203 dpi
-PAPER_DOTS = 280  # the card around the code: 35 mm
+CODE_WIDTH_MM = 30.0
+PAPER_MARGIN_DOTS = 20  # card around the code's area, each side
 OVERSAMPLE = 2  # paper pixels a printer dot, to shape dots and scratches
 QUIET_ZONE = 4
 MM_PER_DOT = 25.4 / PRINTER_DPI
@@ -106,20 +106,26 @@ SEVERITIES = (
 )
 
 
-def dots_per_module(modules: int) -> int:
-    """Whole printer dots a module: as many as fit in the code's 240 dots."""
-    return CODE_WIDTH_DOTS // (modules + 2 * QUIET_ZONE)
+def code_dots(width_mm: float = CODE_WIDTH_MM) -> int:
+    """Printer dots across the area given to the code: 240 for 30 mm at 203 dpi."""
+    return int(width_mm / MM_PER_DOT)
 
 
-def print_raster(matrix: np.ndarray) -> np.ndarray:
-    """Printer dots (True = heated) of the code, centred on the paper."""
+def dots_per_module(modules: int, width_mm: float = CODE_WIDTH_MM) -> int:
+    """Whole printer dots a module: as many as fit across the code's area."""
+    return code_dots(width_mm) // (modules + 2 * QUIET_ZONE)
+
+
+def print_raster(matrix: np.ndarray, width_mm: float = CODE_WIDTH_MM) -> np.ndarray:
+    """Printer dots (True = heated) of the code, centred on the paper around its area."""
     size = matrix.shape[0]
-    dpm = dots_per_module(size)
+    dpm = dots_per_module(size, width_mm)
     if dpm < 1:
-        raise ValueError(f"a {size}-module code does not fit {CODE_WIDTH_DOTS} dots")
+        raise ValueError(f"a {size}-module code does not fit {code_dots(width_mm)} dots")
     dots = np.kron(matrix, np.ones((dpm, dpm), dtype=bool))
-    paper = np.zeros((PAPER_DOTS, PAPER_DOTS), dtype=bool)
-    start = (PAPER_DOTS - dots.shape[0]) // 2
+    paper_dots = code_dots(width_mm) + 2 * PAPER_MARGIN_DOTS
+    paper = np.zeros((paper_dots, paper_dots), dtype=bool)
+    start = (paper_dots - dots.shape[0]) // 2
     paper[start : start + dots.shape[0], start : start + dots.shape[1]] = dots
     return paper
 
@@ -180,10 +186,17 @@ def _perspective_coefficients(
     return [float(c) for c in np.linalg.solve(np.array(rows), np.array(rhs))]
 
 
-def phone_capture(paper: Image.Image, severity: Severity, rng: np.random.Generator) -> Image.Image:
+@dataclass(frozen=True)
+class Capture:
+    image: Image.Image
+    distance_mm: float
+
+
+def phone_capture(paper: Image.Image, severity: Severity, rng: np.random.Generator) -> Capture:
     """The paper photographed: scaled, rotated, tilted, blurred, shaded, noisy, JPEG."""
-    paper_mm = PAPER_DOTS * MM_PER_DOT
-    paper_pixels = paper_mm * pixels_per_mm(rng.uniform(*severity.distance_mm))
+    paper_mm = paper.width / OVERSAMPLE * MM_PER_DOT
+    distance_mm = rng.uniform(*severity.distance_mm)
+    paper_pixels = paper_mm * pixels_per_mm(distance_mm)
     frame = int(paper_pixels * 1.25)
     angle = np.radians(rng.uniform(-severity.rotation, severity.rotation))
     centre = (0.5 + rng.uniform(-0.05, 0.05, 2)) * frame * SENSOR_SUPERSAMPLE
@@ -224,4 +237,4 @@ def phone_capture(paper: Image.Image, severity: Severity, rng: np.random.Generat
     buffer = io.BytesIO()
     shot.save(buffer, format="JPEG", quality=int(rng.integers(*severity.jpeg_quality)))
     buffer.seek(0)
-    return Image.open(buffer)
+    return Capture(Image.open(buffer), distance_mm)
