@@ -108,7 +108,7 @@ SEVERITIES = (
 
 def code_dots(width_mm: float = CODE_WIDTH_MM) -> int:
     """Printer dots across the area given to the code: 240 for 30 mm at 203 dpi."""
-    return int(width_mm / MM_PER_DOT)
+    return round(width_mm / MM_PER_DOT)
 
 
 def dots_per_module(modules: int, width_mm: float = CODE_WIDTH_MM) -> int:
