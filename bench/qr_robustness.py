@@ -63,7 +63,7 @@ def decodes(image: Image.Image, text: str) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=15, help="trials per profile and severity")
+    parser.add_argument("--trials", type=int, default=20, help="trials per profile and severity")
     parser.add_argument(
         "--width-mm", type=float, default=wear.CODE_WIDTH_MM, help="area given to the code"
     )
