@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.kiosk.reception.conftest import build, flow_rows, serve
 
@@ -64,7 +65,16 @@ class Walk:
     def shot(self, name: str, *, whole: bool = False) -> None:
         """The screen as the holder sees it (`whole`: the full page, scrolled)."""
         self.shots += 1
-        self.page.screenshot(path=self.folder / f"{self.shots:02d}-{name}.png", full_page=whole)
+        path = self.folder / f"{self.shots:02d}-{name}.png"
+        # Chromium may refuse a capture while a loaded machine is still painting: try again.
+        for attempt in range(3):
+            try:
+                self.page.screenshot(path=path, full_page=whole)
+                return
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+                self.page.wait_for_timeout(500)
 
     def tap(self, selector: str) -> None:
         self.page.locator(selector).first.click()
