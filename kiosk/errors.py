@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from cards.errors import CardError, ProfileError, VerificationError
@@ -33,6 +34,18 @@ def register_error_handlers(app: Flask) -> None:
     def card_error(error: CardError) -> Response | tuple[str, int]:
         status = next(s for kind, s in STATUS_OF_ERROR if isinstance(error, kind))
         return _respond(status, error.code, error.message)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_error: OperationalError) -> Response | tuple[str, int]:
+        # The transaction was rolled back: nothing was issued, so trying again is safe.
+        response = _respond(
+            503,
+            "database_unavailable",
+            "The database is not answering. Nothing was saved: try again.",
+        )
+        if isinstance(response, Response):
+            response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:
