@@ -35,11 +35,22 @@ def set_masks(session: Session, row: RecordRow, masked_file_ids: Collection[str]
         if file_row.masked != wanted:
             file_row.masked = wanted
             changed += 1
-            log_access(session, row, event="mask" if wanted else "unmask", actor="holder",
-                       who="holder", files=1)
+            log_access(
+                session,
+                row,
+                event="mask" if wanted else "unmask",
+                actor="holder",
+                who="holder",
+                files=1,
+            )
     if changed:
-        record_event(session, "record.mask", actor="holder", subject=f"record:{row.record_id}",
-                     details={"changed": changed})
+        record_event(
+            session,
+            "record.mask",
+            actor="holder",
+            subject=f"record:{row.record_id}",
+            details={"changed": changed},
+        )
     session.flush()
     return changed
 

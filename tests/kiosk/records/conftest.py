@@ -71,13 +71,27 @@ def issue_record(app: Flask, items: list[RecordItem] | None = None, pin: str = P
     """A fresh card in the registry and its encrypted record, as the kiosk makes them."""
     card = replace(make_card(), card_id=secrets.token_bytes(8), record_key=secrets.token_bytes(16))
     with session_scope(app.extensions["ehcard"].sessions) as session:
-        session.add(CardRow(card_id=card.card_id, card_code=card.card_code,
-                            issuer_kid=bytes(8), issued=card.issued, expires=card.expires,
-                            status="active", created_at=datetime.now(UTC)))
+        session.add(
+            CardRow(
+                card_id=card.card_id,
+                card_code=card.card_code,
+                issuer_kid=bytes(8),
+                issued=card.issued,
+                expires=card.expires,
+                status="active",
+                created_at=datetime.now(UTC),
+            )
+        )
         session.flush()
-        recovery = create_record(session, card=card, pin=pin,
-                                 items=record_items() if items is None else items,
-                                 language="fr", centre="Centre de test", limits=LIMITS)
+        recovery = create_record(
+            session,
+            card=card,
+            pin=pin,
+            items=record_items() if items is None else items,
+            language="fr",
+            centre="Centre de test",
+            limits=LIMITS,
+        )
     key = crypto.file_key(card.record_key, card.record_id)
     return IssuedRecord(card, recovery, f"{card.record_id}.{crypto.b64url(card.record_key)}",
                         crypto.manifest_id(key, card.record_id), key)  # fmt: skip
