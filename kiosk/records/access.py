@@ -77,6 +77,7 @@ def open_with_pin(
                 or_(RecordRow.pin_not_before.is_(None), RecordRow.pin_not_before <= now),
             )
             .values(pin_failures=RecordRow.pin_failures + 1)
+            .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 0:  # type: ignore[attr-defined]
             session.refresh(row)

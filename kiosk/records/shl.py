@@ -82,7 +82,7 @@ def _valid_manifest_id(manifest_id: str) -> str:
     return manifest_id
 
 
-@bp.route("/<manifest_id>", methods=["POST"])
+@bp.route("/<manifest_id>", methods=["POST"], provide_automatic_options=False)
 def open_manifest(manifest_id: str) -> Response:
     body = _json_body()
     recipient = body.get("recipient")

@@ -1,16 +1,28 @@
-"""Fixtures of the record tests: a card in the registry with a full record behind it."""
+"""Fixtures of the record tests: a card in the registry with a full record behind it.
+
+One application (and one live server) per test module and database, not per
+test: the area's tests open many records, and each test issues its own fresh
+card, so they stay independent while the suite stays fast on two cores.
+"""
 
 from __future__ import annotations
 
 import io
 import secrets
+import threading
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from PIL import Image
+from werkzeug.serving import make_server
 
+from app import create_app
 from cards.model import Card
 from cards.record import Attachment, Confirmation, ItemKind, MediaType, RecordItem
 from kiosk.auth import add_user
@@ -20,6 +32,7 @@ from kiosk.records.store import create_record
 from kiosk.records.uploads import UploadLimits
 from signing import records as crypto
 from tests.builders import make_card
+from tests.conftest import POSTGRES_ADMIN
 
 PIN = "482915"
 CLINICIAN_PASSWORD = "correct horse battery"
@@ -97,14 +110,71 @@ def issue_record(app: Flask, items: list[RecordItem] | None = None, pin: str = P
                         crypto.manifest_id(key, card.record_id), key)  # fmt: skip
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """As tests/conftest.py's, but one fresh database per module."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('records') / 'ehcard.sqlite'}"
+        return
+    name = f"ehcard_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app({"instance": instance, "database_url": database_url, "TESTING": True})
+    yield application
+    application.extensions["ehcard"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def settings(app: Flask) -> Iterator[Any]:
+    """Change settings for one test: `settings(record_pin_attempts=3)`; restored after."""
+    hub = app.extensions["ehcard"]
+    original = hub.settings
+
+    def tune(**changes: Any) -> None:
+        hub.settings = replace(original, **changes)
+
+    yield tune
+    hub.settings = original
+
+
 @pytest.fixture
 def record(app: Flask) -> IssuedRecord:
     return issue_record(app)
 
 
+def add_clinician(app: Flask, role: str = "clinician") -> tuple[str, str]:
+    """A new staff account (unique name); returns its user name and password."""
+    username = f"{role}-{secrets.token_hex(4)}"
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        add_user(session, username, CLINICIAN_PASSWORD, role,
+                 display_name="Dr N. Haddad", facility="CHU Lyon Sud")  # fmt: skip
+    return username, CLINICIAN_PASSWORD
+
+
 @pytest.fixture
 def clinician(app: Flask) -> tuple[str, str]:
-    with session_scope(app.extensions["ehcard"].sessions) as session:
-        add_user(session, "dr.haddad", CLINICIAN_PASSWORD, "clinician",
-                 display_name="Dr N. Haddad", facility="CHU Lyon Sud")  # fmt: skip
-    return "dr.haddad", CLINICIAN_PASSWORD
+    return add_clinician(app)

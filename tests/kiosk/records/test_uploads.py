@@ -9,9 +9,9 @@ import zlib
 import pytest
 from PIL import Image
 
+from cards.record import MediaType
 from kiosk.records.errors import UploadRejected, UploadTooLarge, UploadWrongType
 from kiosk.records.uploads import UploadLimits, check_declared, clean_document
-from cards.record import MediaType
 from tests.kiosk.records.conftest import scan_png
 
 LIMITS = UploadLimits(max_bytes=200_000, max_pixels=1_000_000)
