@@ -90,11 +90,7 @@ def sign_in() -> Response:
                 "this account is locked for a while after wrong passwords",
                 retry_after=int((locked - now).total_seconds()) + 1,
             )
-        if (
-            not row.active
-            or row.role != "clinician"
-            or not password_matches(row.password_hash, password)
-        ):
+        if not row.active or not password_matches(row.password_hash, password):
             row.failed_logins += 1
             if row.failed_logins >= MAX_FAILED_LOGINS:
                 row.failed_logins = 0

@@ -37,7 +37,7 @@ def test_bad_items_are_refused_with_the_reason(changes: dict[str, object], messa
 def test_a_document_needs_its_attachment_and_a_trusted_person_an_e164_phone() -> None:
     with pytest.raises(RecordError, match="a document, and only a document"):
         RecordItem(ItemKind.DOCUMENT, "Scan")
-    with pytest.raises(RecordError, match="E.164"):
+    with pytest.raises(RecordError, match=r"E\.164"):
         RecordItem(ItemKind.TRUSTED_PERSON, "Fatoumata", phone="0612345678")
 
 

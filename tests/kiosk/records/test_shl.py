@@ -60,9 +60,20 @@ def test_the_holder_pin_opens_the_record_as_fhir_files(
     opened = resources(live_server, record, manifest)
     assert opened[0]["resourceType"] == "Bundle" and opened[0]["type"] == "document"
     types = sorted(r["resourceType"] for r in opened[1:])
-    assert types == sorted(["AllergyIntolerance", "MedicationStatement", "Condition", "Procedure",
-                            "Immunization", "DeviceUseStatement", "RelatedPerson", "Consent",
-                            "Consent", "DocumentReference"])  # fmt: skip
+    assert types == sorted(
+        [
+            "AllergyIntolerance",
+            "MedicationStatement",
+            "Condition",
+            "Procedure",
+            "Immunization",
+            "DeviceUseStatement",
+            "RelatedPerson",
+            "Consent",
+            "Consent",
+            "DocumentReference",
+        ]
+    )
 
 
 def test_embedded_length_max_is_obeyed_and_locations_serve_jose(
