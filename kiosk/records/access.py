@@ -67,58 +67,14 @@ def open_with_pin(
 ) -> OpenedRecord:
     """Open as the SHL protocol does: PIN as passcode, `recipient` as the facility."""
     now = datetime.now(UTC)
-    with session_scope(factory) as session:
-        row = find_record(session, manifest_id=manifest_id)
-        claimed = session.execute(
-            update(RecordRow)
-            .where(
-                RecordRow.id == row.id,
-                RecordRow.pin_failures < settings.record_pin_attempts,
-                or_(RecordRow.pin_not_before.is_(None), RecordRow.pin_not_before <= now),
-            )
-            .values(pin_failures=RecordRow.pin_failures + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 0:  # type: ignore[attr-defined]
-            session.refresh(row)
-            if row.pin_failures >= settings.record_pin_attempts:
-                raise PasscodeRejected(
-                    "too many wrong PINs: the PIN is locked. The holder can set a new one "
-                    "with the recovery code; a clinician can sign in instead",
-                    remaining=0,
-                )
-            wait = (_aware(row.pin_not_before) or now) - now
-            raise Throttled(
-                "too many attempts: wait before trying the PIN again",
-                retry_after=max(1, int(wait.total_seconds() + 0.999)),
-            )
-        session.refresh(row)
-        pin_hash, failures_now = row.pin_hash, row.pin_failures
+    pin_hash, failures = _claim_attempt(factory, settings, manifest_id, now)
     matched = secret_matches(pin_hash, pin)  # slow (argon2id): outside any transaction
+    facility = clean_label(recipient)
     with session_scope(factory) as session:
         row = find_record(session, manifest_id=manifest_id)
-        facility = clean_label(recipient)
-        if not matched:
-            failures = failures_now
-            delay = min(MAX_DELAY_SECONDS, settings.record_pin_delay_seconds * 2 ** (failures - 1))
-            row.pin_not_before = now + timedelta(seconds=delay)
-            log_access(
-                session, row, event="pin_failed", actor="holder_pin", who="PIN", facility=facility
-            )
-            record_event(
-                session,
-                "record.open",
-                actor="holder-pin",
-                subject=f"record:{row.record_id}",
-                details={"granted": False},
-            )
-            remaining = settings.record_pin_attempts - failures
-            raise_after = PasscodeRejected(
-                "wrong PIN" if remaining else "wrong PIN: the PIN is now locked",
-                remaining=remaining,
-            )
-        else:
-            row.pin_failures = RecordRow.pin_failures - 1
+        subject = f"record:{row.record_id}"
+        if matched:
+            row.pin_failures = RecordRow.pin_failures - 1  # the attempt was not a wrong one
             served, withheld = _served(session, row, include_masked=False)
             log_access(
                 session,
@@ -133,11 +89,54 @@ def open_with_pin(
                 session,
                 "record.open",
                 actor="holder-pin",
-                subject=f"record:{row.record_id}",
+                subject=subject,
                 details={"granted": True, "files": len(served)},
             )
             return OpenedRecord(row.record_id, row.manifest_id, tuple(served), withheld, False)
-    raise raise_after
+        delay = min(MAX_DELAY_SECONDS, settings.record_pin_delay_seconds * 2 ** (failures - 1))
+        row.pin_not_before = now + timedelta(seconds=delay)
+        log_access(
+            session, row, event="pin_failed", actor="holder_pin", who="PIN", facility=facility
+        )
+        record_event(
+            session, "record.open", actor="holder-pin", subject=subject, details={"granted": False}
+        )
+    remaining = settings.record_pin_attempts - failures
+    raise PasscodeRejected(
+        "wrong PIN" if remaining else "wrong PIN: the PIN is now locked", remaining=remaining
+    )
+
+
+def _claim_attempt(
+    factory: sessionmaker[Session], settings: Settings, manifest_id: str, now: datetime
+) -> tuple[str | None, int]:
+    """Count this attempt as a failure up front, committed; return the PIN hash and the count."""
+    with session_scope(factory) as session:
+        row = find_record(session, manifest_id=manifest_id)
+        claimed = session.execute(
+            update(RecordRow)
+            .where(
+                RecordRow.id == row.id,
+                RecordRow.pin_failures < settings.record_pin_attempts,
+                or_(RecordRow.pin_not_before.is_(None), RecordRow.pin_not_before <= now),
+            )
+            .values(pin_failures=RecordRow.pin_failures + 1)
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(row)
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return row.pin_hash, row.pin_failures
+        if row.pin_failures >= settings.record_pin_attempts:
+            raise PasscodeRejected(
+                "too many wrong PINs: the PIN is locked. The holder can set a new one "
+                "with the recovery code; a clinician can sign in instead",
+                remaining=0,
+            )
+        wait = (_aware(row.pin_not_before) or now) - now
+        raise Throttled(
+            "too many attempts: wait before trying the PIN again",
+            retry_after=max(1, int(wait.total_seconds() + 0.999)),
+        )
 
 
 def open_as_clinician(

@@ -74,7 +74,7 @@ def manifest(opened: OpenedRecord, embed_max: int) -> dict[str, Any]:
     return {"files": files, "withheld": opened.withheld}
 
 
-def _valid_manifest_id(manifest_id: str) -> str:
+def valid_manifest_id(manifest_id: str) -> str:
     if len(manifest_id) != MANIFEST_ID_CHARS or not all(
         c.isascii() and (c.isalnum() or c in "-_") for c in manifest_id
     ):
@@ -94,7 +94,7 @@ def open_manifest(manifest_id: str) -> Response:
     embed_max = embedded_limit(body)
     hub = services()
     opened = open_with_pin(
-        hub.sessions, hub.settings, _valid_manifest_id(manifest_id), passcode, recipient
+        hub.sessions, hub.settings, valid_manifest_id(manifest_id), passcode, recipient
     )
     return jsonify(manifest(opened, embed_max))
 

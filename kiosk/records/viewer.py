@@ -23,7 +23,7 @@ from kiosk.records.errors import BadRecordRequest, SignInFailed, Throttled
 from kiosk.records.hub import services, upload_limits
 from kiosk.records.labels import kind_labels, reason_labels
 from kiosk.records.log import BREAK_GLASS_REASONS, log_access
-from kiosk.records.shl import _valid_manifest_id, embedded_limit, manifest
+from kiosk.records.shl import embedded_limit, manifest, valid_manifest_id
 from kiosk.records.store import add_document, add_item_file, find_record
 from kiosk.records.uploads import check_declared, sniff
 from kiosk.services.audit import record_event
@@ -130,7 +130,7 @@ def clinician_manifest(manifest_id: str) -> Response:
     embed_max = embedded_limit(body)
     with session_scope(services().sessions) as db:
         opened = open_as_clinician(
-            db, _valid_manifest_id(manifest_id), current_user, break_glass=reason
+            db, valid_manifest_id(manifest_id), current_user, break_glass=reason
         )
     return jsonify(manifest(opened, embed_max))
 
@@ -167,7 +167,7 @@ def add_item(manifest_id: str) -> Response:
     if not isinstance(jwe, str):
         raise BadRecordRequest("jwe must be a JWE compact serialisation")
     with session_scope(services().sessions) as db:
-        row = find_record(db, manifest_id=_valid_manifest_id(manifest_id))
+        row = find_record(db, manifest_id=valid_manifest_id(manifest_id))
         added = add_item_file(db, row, jwe, added_by=_clinician_label(current_user))
         _logged_update(db, row, current_user)
         return jsonify({"file": added.file_id})
@@ -202,7 +202,7 @@ def add_document_upload(manifest_id: str) -> Response:
         ),
     )
     with session_scope(services().sessions) as db:
-        row = find_record(db, manifest_id=_valid_manifest_id(manifest_id))
+        row = find_record(db, manifest_id=valid_manifest_id(manifest_id))
         added = add_document(
             db,
             row,
@@ -214,5 +214,4 @@ def add_document_upload(manifest_id: str) -> Response:
         )
         _logged_update(db, row, user)
         file_id = added.file_id
-    del key
     return jsonify({"file": file_id})
