@@ -17,5 +17,4 @@ def services() -> Services:
 
 
 def upload_limits() -> UploadLimits:
-    settings = services().settings
-    return UploadLimits(settings.record_upload_max_bytes, settings.record_image_max_pixels)
+    return UploadLimits.of(services().settings)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cards.record import Attachment, MediaType
+from kiosk.config import Settings
 from kiosk.records.errors import UploadRejected, UploadTooLarge, UploadWrongType
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -38,6 +39,11 @@ JPEG_QUALITY = 90
 class UploadLimits:
     max_bytes: int
     max_pixels: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> UploadLimits:
+        """The limits this instance is configured with."""
+        return cls(settings.record_upload_max_bytes, settings.record_image_max_pixels)
 
 
 def sniff(data: bytes) -> MediaType:

@@ -13,7 +13,7 @@ from kiosk.db import session_scope
 from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.models.registry import CardRow, RevocationRow
 from signing.revocation import Reason
-from tests.kiosk.records.conftest import PIN, IssuedRecord
+from tests.kiosk.records.conftest import PIN, IssuedRecord, issue_record
 from tests.kiosk.records.test_shl import open_manifest
 
 TIMEOUT = 20
@@ -182,3 +182,24 @@ def test_holder_pages_speak_every_kiosk_language(live_server: str, record: Issue
             if lang != "en":
                 assert "Who opened my record" not in html, (lang, page)
     assert "Who opened my record" in english.text
+
+
+def test_a_holder_cannot_hide_another_records_items(
+    live_server: str, record: IssuedRecord, app: Flask
+) -> None:
+    other = issue_record(app)
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        row = session.query(RecordRow).filter_by(manifest_id=other.manifest_id).one()
+        others_item = session.query(RecordFileRow).filter_by(record_pk=row.id, role="item").first()
+        assert others_item is not None
+        target = others_item.file_id
+    browser, _ = holder_session(live_server, record)
+    page = browser.get(f"{live_server}/holder/items", timeout=TIMEOUT)
+    refused = browser.post(
+        f"{live_server}/holder/items",
+        timeout=TIMEOUT,
+        data={"csrf_token": form_token(page.text), "masked": [target]},
+    )
+    assert refused.status_code == 400
+    assert "not items of this record" in refused.text
+    assert open_manifest(live_server, other.manifest_id).json()["withheld"] == 0

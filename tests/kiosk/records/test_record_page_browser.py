@@ -8,16 +8,23 @@ never leaves the page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
+from cards.record import Confirmation, ItemKind, RecordItem
+from cards.record_fhir import item_resource
 from kiosk.db import session_scope
 from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.records.control import set_masks
 from kiosk.records.store import item_files
+from kiosk.services.qrimage import decode_qr_image
 from signing import records as crypto
 from tests.kiosk.records.conftest import PIN, IssuedRecord
 from tests.kiosk.records.test_clinician_api import clinician_manifest, signed_in
@@ -102,6 +109,25 @@ def test_a_clinician_opens_a_scanned_card_and_reads_the_record(
         record.fragment,
     ):
         assert not [s for s in sent if secret in s], "the key left the page"
+    added = decrypted_files(app, record)[-1]
+    expected = item_resource(
+        RecordItem(
+            ItemKind.ALLERGY,
+            "Latex",
+            when="2026-11",
+            item_id=added["id"],
+            confirmed=Confirmation("Dr N. Haddad, CHU Lyon Sud", datetime.now(UTC).date()),
+        ),
+        added["patient"]["reference"],
+    )
+    assert added == expected  # the page writes the same FHIR as the kiosk (cards/record_fhir.py)
+
+
+def decrypted_files(app: Flask, record: IssuedRecord) -> list[dict[str, Any]]:
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
+        files = item_files(session, row)
+        return [json.loads(crypto.decrypt(record.file_key, f.jwe).plaintext) for f in files]
 
 
 def test_wrong_pin_is_throttled_and_the_holder_sees_every_access(
@@ -161,3 +187,23 @@ def test_wrong_pin_is_throttled_and_the_holder_sees_every_access(
     with session_scope(app.extensions["ehcard"].sessions) as session:
         row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
         assert session.query(RecordFileRow).filter_by(record_pk=row.id).count() == 0
+
+
+def test_the_page_shows_a_standard_shlink_and_its_qr_code(
+    live_server: str, record: IssuedRecord, page: Page, tmp_path: Path
+) -> None:
+    page.goto(f"{live_server}/R#{record.fragment}")
+    page.fill("#recipient", "Hôpital Nord")
+    page.fill("#pin", PIN)
+    page.click("#pin-form button")
+    page.click("#show-shlink")
+    link = page.locator("#shlink-text").inner_text()
+    (tmp_path / "shlink.png").write_bytes(page.locator("#shlink-qr").screenshot())
+    assert decode_qr_image(tmp_path / "shlink.png") == link
+    payload = json.loads(crypto.b64url_decode(link.removeprefix("shlink:/")))
+    assert payload == {
+        "url": f"{live_server}/shl/{record.manifest_id}",
+        "key": crypto.b64url(record.file_key),
+        "flag": "LP",
+        "label": "Emergency health record",
+    }
