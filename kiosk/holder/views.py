@@ -54,6 +54,12 @@ def _remember_language() -> None:
         session["lang"] = asked
 
 
+@bp.after_request
+def _not_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.context_processor
 def _languages() -> dict[str, Any]:
     return {"language_names": LANGUAGE_NAMES}

@@ -45,6 +45,12 @@ ADDABLE_KINDS = (
 )
 
 
+@bp.after_request
+def _not_cached(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # manifests and ciphertext: never cached
+    return response
+
+
 @bp.get("/R")
 def record_page() -> str:
     """The record page; the key is in the fragment, which the browser never sends here."""

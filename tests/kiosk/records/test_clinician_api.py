@@ -74,6 +74,8 @@ def test_a_clinician_opens_the_record_without_the_pin(
     response = clinician_manifest(browser, live_server, record.manifest_id)
     assert response.status_code == 200
     assert "Penicillin" in texts(record, response.json())
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Access-Control-Allow-Origin" not in response.headers  # same-origin only
     with session_scope(app.extensions["ehcard"].sessions) as session:
         row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
         last = (

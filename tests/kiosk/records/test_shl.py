@@ -55,6 +55,7 @@ def test_the_holder_pin_opens_the_record_as_fhir_files(
     response = open_manifest(live_server, record.manifest_id)
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Cache-Control"] == "no-store"
     manifest = response.json()
     assert manifest["withheld"] == 0
     opened = resources(live_server, record, manifest)
