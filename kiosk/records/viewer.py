@@ -9,7 +9,9 @@ browser. Clinician calls carry the session cookie, so they are CSRF-protected
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, session
@@ -19,6 +21,7 @@ from cards.record import Attachment, Confirmation, ItemKind, RecordItem
 from kiosk.auth import AccountError, StaffUser, find_user, password_matches, role_required
 from kiosk.db import session_scope
 from kiosk.records.access import open_as_clinician
+from kiosk.records.credentials import hash_secret
 from kiosk.records.errors import BadRecordRequest, SignInFailed, Throttled
 from kiosk.records.hub import services, upload_limits
 from kiosk.records.labels import kind_labels, reason_labels
@@ -69,6 +72,11 @@ def record_page() -> str:
     )
 
 
+@cache
+def _decoy_hash() -> str:
+    return hash_secret(secrets.token_urlsafe(16))
+
+
 def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -87,6 +95,8 @@ def sign_in() -> Response:
         try:
             row = find_user(db, username)
         except AccountError:
+            # Same work as for a real account, so timing does not tell which names exist.
+            password_matches(_decoy_hash(), password)
             raise refused from None
         locked = row.locked_until
         if locked is not None and locked.tzinfo is None:

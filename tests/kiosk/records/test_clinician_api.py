@@ -236,3 +236,28 @@ def test_a_document_upload_needs_the_records_own_key(
     assert "X-ray report" in texts(
         record, clinician_manifest(browser, live_server, record.manifest_id).json()
     )
+
+
+def test_repeated_wrong_passwords_lock_the_account(
+    live_server: str, clinician: tuple[str, str]
+) -> None:
+    browser = requests.Session()
+    page = browser.get(f"{live_server}/R", timeout=TIMEOUT).text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert token
+    browser.headers.update({"X-CSRFToken": token.group(1)})
+    url = f"{live_server}/records/api/signin"
+    statuses = [
+        browser.post(
+            url, json={"username": clinician[0], "password": "wrong password!"}, timeout=TIMEOUT
+        ).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [401] * 5
+    locked = browser.post(
+        url, json={"username": clinician[0], "password": clinician[1]}, timeout=TIMEOUT
+    )
+    assert locked.status_code == 429
+    assert "locked" in locked.json()["message"]
+    unknown = browser.post(url, json={"username": "nobody", "password": "x"}, timeout=TIMEOUT)
+    assert unknown.status_code == 401 and unknown.json()["error"] == "sign_in_failed"
