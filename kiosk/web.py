@@ -80,6 +80,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_auth(app, load_user)
     register_error_handlers(app)
+    _register_blueprints(app)
     init_records(app, settings)
 
     @app.context_processor
@@ -109,3 +110,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         return render_template("index.html")
 
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here: blueprints use services() from this module.
+    from kiosk.verify import bp as verify_bp
+
+    app.register_blueprint(verify_bp)
