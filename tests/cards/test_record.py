@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, date, datetime
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 
 from cards.record import Attachment, Confirmation, ItemKind, MediaType, RecordError, RecordItem
 from cards.record_fhir import item_resource, summary_bundle
 from tests.builders import make_card
+from tests.record_items import record_items
 
 PATIENT = "urn:uuid:5b3a7c1e-0000-4000-8000-000000000001"
 PDF = Attachment(MediaType.PDF, b"%PDF-1.4\n%%EOF")
@@ -94,9 +97,14 @@ def test_a_vaccination_without_a_date_says_it_is_unknown() -> None:
 
 def test_summary_is_an_ips_document_bundle_of_composition_and_patient() -> None:
     card = make_card()
-    bundle = summary_bundle(card.holder, patient_id="5b3a7c1e-0000-4000-8000-000000000001",
-                            document_id="5b3a7c1e-0000-4000-8000-000000000002", language="ff",
-                            author="Centre", now=datetime(2026, 11, 27, tzinfo=UTC))  # fmt: skip
+    bundle = summary_bundle(
+        card.holder,
+        patient_id="5b3a7c1e-0000-4000-8000-000000000001",
+        document_id="5b3a7c1e-0000-4000-8000-000000000002",
+        language="ff",
+        author="Centre",
+        now=datetime(2026, 11, 27, tzinfo=UTC),
+    )
     assert bundle["type"] == "document"
     composition, patient = (entry["resource"] for entry in bundle["entry"])
     assert composition["resourceType"] == "Composition"
@@ -107,3 +115,27 @@ def test_summary_is_an_ips_document_bundle_of_composition_and_patient() -> None:
     assert patient["name"][0]["text"] == "Amina Diallo"
     assert patient["birthDate"] == "1994-03-12"
     assert patient["gender"] == "female"
+
+
+@pytest.mark.parametrize("kind", list(ItemKind))
+def test_every_item_resource_is_valid_fhir_r4(kind: ItemKind) -> None:
+    item = (
+        next(i for i in record_items() if i.kind is kind)
+        if kind is not ItemKind.PREGNANCY
+        else (RecordItem(ItemKind.PREGNANCY, "Pregnant, due 2027-03", when="2026-11-20"))
+    )
+    resource = item_resource(item, PATIENT)
+    module = importlib.import_module(f"fhir.resources.R4B.{resource['resourceType'].lower()}")
+    getattr(module, resource["resourceType"]).model_validate(resource)
+
+
+def test_the_summary_bundle_is_valid_fhir_r4() -> None:
+    bundle = summary_bundle(
+        make_card().holder,
+        patient_id="5b3a7c1e-0000-4000-8000-000000000001",
+        document_id="5b3a7c1e-0000-4000-8000-000000000002",
+        language="fr",
+        author="Centre",
+        now=datetime(2026, 11, 27, tzinfo=UTC),
+    )
+    Bundle.model_validate(bundle)

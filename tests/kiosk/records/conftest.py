@@ -7,24 +7,22 @@ card, so they stay independent while the suite stays fast on two cores.
 
 from __future__ import annotations
 
-import io
 import secrets
 import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 import pytest
 from flask import Flask
-from PIL import Image
 from werkzeug.serving import make_server
 
 from app import create_app
 from cards.model import Card
-from cards.record import Attachment, Confirmation, ItemKind, MediaType, RecordItem
+from cards.record import RecordItem
 from kiosk.auth import add_user
 from kiosk.db import session_scope
 from kiosk.models.registry import CardRow
@@ -33,42 +31,11 @@ from kiosk.records.uploads import UploadLimits
 from signing import records as crypto
 from tests.builders import make_card
 from tests.conftest import POSTGRES_ADMIN
+from tests.record_items import record_items
 
 PIN = "482915"
 CLINICIAN_PASSWORD = "correct horse battery"
 LIMITS = UploadLimits(max_bytes=2 * 1024 * 1024, max_pixels=4_000_000)
-# Words that appear in the record and must never appear in clear anywhere on the server.
-SECRET_WORDS = ("Penicillin", "Salbutamol", "Epilepsy", "Appendectomy", "Tetanus",
-                "Cochlear", "Fatoumata", "Organ-donor-yes", "Do-not-resuscitate",
-                "Lamotrigine", "Amina Diallo")  # fmt: skip
-
-
-def scan_png(text_colour: tuple[int, int, int] = (20, 20, 20)) -> bytes:
-    image = Image.new("RGB", (64, 48), (250, 250, 250))
-    for x in range(10, 54):
-        image.putpixel((x, 24), text_colour)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def record_items() -> list[RecordItem]:
-    confirmed = Confirmation(by="Dr N. Haddad", on=date(2026, 11, 2), staff_id=3)
-    return [
-        RecordItem(ItemKind.ALLERGY, "Penicillin", code="294505008", when="2019",
-                   note="Hives and swelling", confirmed=confirmed),
-        RecordItem(ItemKind.MEDICATION, "Salbutamol inhaler", code="R03AC02"),
-        RecordItem(ItemKind.CONDITION, "Epilepsy", code="G40", when="2015-06",
-                   note="Lamotrigine twice a day"),
-        RecordItem(ItemKind.SURGERY, "Appendectomy", when="2012"),
-        RecordItem(ItemKind.VACCINATION, "Tetanus booster", when="2024-03-01"),
-        RecordItem(ItemKind.IMPLANT, "Cochlear implant, left ear"),
-        RecordItem(ItemKind.TRUSTED_PERSON, "Fatoumata Diallo", phone="+33612345678"),
-        RecordItem(ItemKind.ORGAN_DONATION, "Organ-donor-yes"),
-        RecordItem(ItemKind.ADVANCE_DIRECTIVE, "Do-not-resuscitate order signed 2025"),
-        RecordItem(ItemKind.DOCUMENT, "Vaccination booklet",
-                   attachment=Attachment(MediaType.PNG, scan_png())),
-    ]  # fmt: skip
 
 
 @dataclass(frozen=True)

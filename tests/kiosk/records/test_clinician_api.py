@@ -19,7 +19,8 @@ from kiosk.models.records import RecordAccessRow, RecordRow
 from kiosk.records.control import set_masks
 from kiosk.records.store import item_files
 from signing import records as crypto
-from tests.kiosk.records.conftest import IssuedRecord, add_clinician, issue_record, scan_png
+from tests.kiosk.records.conftest import IssuedRecord, add_clinician, issue_record
+from tests.record_items import scan_png
 
 TIMEOUT = 20
 

@@ -20,9 +20,10 @@ from sqlalchemy import inspect, text
 from kiosk.db import session_scope
 from signing import records as crypto
 from tests.kiosk.holder.test_holder_pages import form_token, holder_session
-from tests.kiosk.records.conftest import PIN, SECRET_WORDS, IssuedRecord, scan_png
+from tests.kiosk.records.conftest import PIN, IssuedRecord
 from tests.kiosk.records.test_clinician_api import clinician_manifest, signed_in
 from tests.kiosk.records.test_shl import open_manifest
+from tests.record_items import SECRET_WORDS, scan_png
 
 TIMEOUT = 20
 ADDED_WORD = "Latex-gloves-allergy"

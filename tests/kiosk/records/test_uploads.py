@@ -12,7 +12,7 @@ from PIL import Image
 from cards.record import MediaType
 from kiosk.records.errors import UploadRejected, UploadTooLarge, UploadWrongType
 from kiosk.records.uploads import UploadLimits, check_declared, clean_document
-from tests.kiosk.records.conftest import scan_png
+from tests.record_items import scan_png
 
 LIMITS = UploadLimits(max_bytes=200_000, max_pixels=1_000_000)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
