@@ -94,7 +94,8 @@ def open_with_pin(
             )
             return OpenedRecord(row.record_id, row.manifest_id, tuple(served), withheld, False)
         delay = min(MAX_DELAY_SECONDS, settings.record_pin_delay_seconds * 2 ** (failures - 1))
-        row.pin_not_before = now + timedelta(seconds=delay)
+        # Counted from the answer, not the request: the slow hash must not eat the delay.
+        row.pin_not_before = datetime.now(UTC) + timedelta(seconds=delay)
         log_access(
             session, row, event="pin_failed", actor="holder_pin", who="PIN", facility=facility
         )
