@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -21,6 +21,8 @@ from kiosk.i18n import init_i18n
 from kiosk.models.accounts import UserRow
 from kiosk.records import init_records
 from kiosk.services import keyring as keyring_service
+from kiosk.services import printing
+from kiosk.services.print_worker import print_worker_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_SECURITY_POLICY = (
@@ -69,8 +71,13 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not settings.is_development,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    job_key = printing.load_job_key(settings)
+    grace = timedelta(minutes=settings.print_job_grace_minutes)
+    sessions = sessionmaker(
+        engine, expire_on_commit=False, info=printing.session_info(job_key, grace=grace)
+    )
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions)
+    app.extensions["ehcard.print_worker"] = print_worker_for(settings, sessions, testing=testing)
     CSRFProtect(app)
     init_i18n(app)
 
@@ -114,6 +121,8 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     # Imported here: blueprints use services() from this module.
+    from kiosk.reception import bp as reception_bp
     from kiosk.verify import bp as verify_bp
 
+    app.register_blueprint(reception_bp)
     app.register_blueprint(verify_bp)

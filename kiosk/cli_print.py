@@ -1,0 +1,44 @@
+"""`ehcard print-worker`: the print worker in the foreground, owning the printer."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import timedelta
+from types import FrameType
+
+import click
+from sqlalchemy.orm import sessionmaker
+
+from kiosk import db
+from kiosk.config import Settings
+from kiosk.services import printing
+from kiosk.services.print_worker import build_print_worker
+
+
+@click.command("print-worker")
+@click.pass_obj
+def print_worker(settings: Settings) -> None:
+    """Print queued cards and slips on EHCARD_PRINTER until stopped (Ctrl-C, SIGTERM).
+
+    Run one per printer, with EHCARD_PRINT_WORKER=external for the web processes.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+    grace = timedelta(minutes=settings.print_job_grace_minutes)
+    info = printing.session_info(printing.load_job_key(settings), grace=grace)
+    worker = build_print_worker(settings, sessionmaker(engine, expire_on_commit=False, info=info))
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        worker.stop(timeout=0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"print worker on {worker.printer.name} ({settings.printer_profile})")
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
+    click.echo("print worker stopped")
