@@ -49,6 +49,17 @@ class Settings:
     print_job_unprinted_hours: int = 24
     print_job_key_file: Path | None = None
     font_dir: Path | None = None
+    # Full records (kiosk/records): PIN (SHL passcode) and recovery-code limits.
+    record_pin_attempts: int = 10
+    record_pin_delay_seconds: int = 2
+    recovery_attempts: int = 5
+    recovery_lock_minutes: int = 15
+    shl_location_seconds: int = 300
+    shl_embed_max_chars: int = 16384
+    record_upload_max_bytes: int = 8 * 1024 * 1024
+    record_image_max_pixels: int = 40_000_000
+    clinician_session_seconds: int = 8 * 3600
+    holder_session_seconds: int = 15 * 60
 
     @property
     def is_development(self) -> bool:
@@ -107,6 +118,9 @@ def load_settings(
         raise ConfigError("EHCARD_MODE must be 'development' or 'production'")
     if settings.print_worker not in ("", "thread", "external"):
         raise ConfigError("EHCARD_PRINT_WORKER must be 'thread' or 'external'")
+    if not 1 <= settings.shl_location_seconds <= 3600:
+        # The SMART Health Links specification caps `.files.location` lifetime at one hour.
+        raise ConfigError("EHCARD_SHL_LOCATION_SECONDS must be between 1 and 3600")
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
     if not settings.is_development:

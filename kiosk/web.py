@@ -19,6 +19,7 @@ from kiosk.config import Settings, load_settings
 from kiosk.errors import register_error_handlers
 from kiosk.i18n import init_i18n
 from kiosk.models.accounts import UserRow
+from kiosk.records import init_records
 from kiosk.services import keyring as keyring_service
 from kiosk.services import printing
 from kiosk.services.print_worker import print_worker_for
@@ -87,6 +88,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app, load_user)
     register_error_handlers(app)
     _register_blueprints(app)
+    init_records(app, settings)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -15,3 +15,9 @@ class SignedListError(CardError):
     """A trust or revocation list is malformed, unsigned or signed by the wrong key."""
 
     code = "bad_signed_list"
+
+
+class RecordCryptoError(CardError):
+    """A record file cannot be encrypted or decrypted (bad key, bad JWE, altered data)."""
+
+    code = "bad_record_crypto"

@@ -1,0 +1,1 @@
+"""The holder blueprint: the holder controls their record with the recovery code."""

@@ -1,0 +1,147 @@
+"""Fixtures of the record tests: a card in the registry with a full record behind it.
+
+One application (and one live server) per test module and database, not per
+test: the area's tests open many records, and each test issues its own fresh
+card, so they stay independent while the suite stays fast on two cores.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import create_app
+from cards.model import Card
+from cards.record import RecordItem
+from kiosk.auth import add_user
+from kiosk.db import session_scope
+from kiosk.models.registry import CardRow
+from kiosk.records.store import create_record
+from kiosk.records.uploads import UploadLimits
+from signing import records as crypto
+from tests.builders import make_card
+from tests.conftest import POSTGRES_ADMIN
+from tests.record_items import record_items
+
+PIN = "482915"
+CLINICIAN_PASSWORD = "correct horse battery"
+LIMITS = UploadLimits(max_bytes=2 * 1024 * 1024, max_pixels=4_000_000)
+
+
+@dataclass(frozen=True)
+class IssuedRecord:
+    card: Card
+    recovery_code: str
+    fragment: str  # what the card's link carries after /R#
+    manifest_id: str
+    file_key: bytes
+
+
+def issue_record(app: Flask, items: list[RecordItem] | None = None, pin: str = PIN) -> IssuedRecord:
+    """A fresh card in the registry and its encrypted record, as the kiosk makes them."""
+    card = replace(make_card(), card_id=secrets.token_bytes(8), record_key=secrets.token_bytes(16))
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        session.add(
+            CardRow(
+                card_id=card.card_id,
+                card_code=card.card_code,
+                issuer_kid=bytes(8),
+                issued=card.issued,
+                expires=card.expires,
+                status="active",
+                created_at=datetime.now(UTC),
+            )
+        )
+        session.flush()
+        recovery = create_record(
+            session,
+            card=card,
+            pin=pin,
+            items=record_items() if items is None else items,
+            language="fr",
+            centre="Centre de test",
+            limits=LIMITS,
+        )
+    key = crypto.file_key(card.record_key, card.record_id)
+    return IssuedRecord(card, recovery, f"{card.record_id}.{crypto.b64url(card.record_key)}",
+                        crypto.manifest_id(key, card.record_id), key)  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """As tests/conftest.py's, but one fresh database per module."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('records') / 'ehcard.sqlite'}"
+        return
+    name = f"ehcard_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app({"instance": instance, "database_url": database_url, "TESTING": True})
+    yield application
+    application.extensions["ehcard"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def settings(app: Flask) -> Iterator[Any]:
+    """Change settings for one test: `settings(record_pin_attempts=3)`; restored after."""
+    hub = app.extensions["ehcard"]
+    original = hub.settings
+
+    def tune(**changes: Any) -> None:
+        hub.settings = replace(original, **changes)
+
+    yield tune
+    hub.settings = original
+
+
+@pytest.fixture
+def record(app: Flask) -> IssuedRecord:
+    return issue_record(app)
+
+
+def add_clinician(app: Flask, role: str = "clinician") -> tuple[str, str]:
+    """A new staff account (unique name); returns its user name and password."""
+    username = f"{role}-{secrets.token_hex(4)}"
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        add_user(session, username, CLINICIAN_PASSWORD, role,
+                 display_name="Dr N. Haddad", facility="CHU Lyon Sud")  # fmt: skip
+    return username, CLINICIAN_PASSWORD
+
+
+@pytest.fixture
+def clinician(app: Flask) -> tuple[str, str]:
+    return add_clinician(app)
