@@ -99,7 +99,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: Flask-WTF's CSRF check needs a Referer over HTTPS,
+        # and a Referer never carries the URL fragment that holds a card's data.
+        headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         if not settings.is_development:

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
-from cards.model import revocation_id
+from cards.model import record_id, revocation_id
 from cards.profile import parse_profile
 from kiosk.config import Settings
 from kiosk.models.registry import CardRow, RevocationRow
+from kiosk.records.store import erase_record
 from kiosk.services.keyring import Keyring
 from signing.issuance import IssuedCard, new_card, sign_and_encode
 from signing.revocation import Reason, Revocation, RevocationList, sign_revocation_list
@@ -67,7 +68,10 @@ def find_card(session: Session, reference: str) -> CardRow:
     return row
 
 
-def revoke_card(session: Session, row: CardRow, reason: Reason, *, today: date) -> RevocationRow:
+def revoke_card(
+    session: Session, row: CardRow, reason: Reason, *, today: date, actor: str = "registry"
+) -> RevocationRow:
+    """Revoke a card and erase its full record (crypto-shredding): the link then answers 410."""
     if row.status == "revoked":
         raise RegistryError(f"card {row.card_code} is already revoked", code="already_revoked")
     row.status = "revoked"
@@ -79,6 +83,7 @@ def revoke_card(session: Session, row: CardRow, reason: Reason, *, today: date) 
         until=row.expires,
     )
     session.add(revocation)
+    erase_record(session, record_id(row.card_id), actor=actor)
     session.flush()
     return revocation
 

@@ -28,7 +28,7 @@ def test_security_headers_are_strict(live_server: str) -> None:
     assert "frame-ancestors 'none'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cache-Control"] == "no-store"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_unknown_page_is_a_clear_404(live_server: str) -> None:

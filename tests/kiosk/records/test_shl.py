@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import date
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,11 +14,14 @@ from flask import Flask
 from joserfc import jwe as jose_jwe
 from joserfc.errors import DecodeError
 from joserfc.jwk import OctKey
+from sqlalchemy import select
 
 from kiosk.db import session_scope
-from kiosk.models.records import RecordRow
+from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.records.control import set_masks
 from kiosk.records.store import erase_record, item_files
+from kiosk.services.registry import find_card, revoke_card
+from signing.revocation import Reason
 from tests.kiosk.records.conftest import PIN, IssuedRecord, issue_record
 
 TIMEOUT = 20
@@ -229,3 +233,19 @@ def _wait_out_throttle(app: Flask, record: IssuedRecord) -> None:
     with session_scope(app.extensions["ehcard"].sessions) as session:
         row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
         row.pin_not_before = None
+
+
+def test_revoking_the_card_erases_its_record(
+    app: Flask, live_server: str, record: IssuedRecord
+) -> None:
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        row = find_card(session, record.card.card_code)
+        revoke_card(session, row, Reason.LOST, today=date(2026, 11, 27), actor="staff:1")
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        files = session.scalars(
+            select(RecordFileRow)
+            .join(RecordRow)
+            .where(RecordRow.record_id == record.card.record_id)
+        ).all()
+    assert files == []
+    assert open_manifest(live_server, record.manifest_id).status_code == 410
