@@ -15,6 +15,7 @@ from cards.export import card_to_json
 from cards.summary import card_summary, verdict_line
 from kiosk import db
 from kiosk.cli_admin import audit, user
+from kiosk.cli_keys import keys, trust
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
 from kiosk.services import registry
@@ -59,6 +60,8 @@ def main(ctx: click.Context, instance: Path) -> None:
 
 main.add_command(user)
 main.add_command(audit)
+main.add_command(keys)
+main.add_command(trust)
 
 
 @main.command()

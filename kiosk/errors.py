@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from cards.errors import CardError, ProfileError, VerificationError
 from kiosk.config import ConfigError
@@ -14,30 +16,66 @@ STATUS_OF_ERROR: list[tuple[type[Exception], int]] = [
     (CardError, 400),
     (ConfigError, 500),
 ]
+# Errors whose code alone says what HTTP status fits, whatever their class.
+STATUS_OF_CODE: dict[str, int] = {
+    "unknown_card": 404,
+    "unknown_list_issuer": 404,
+    "unknown_key": 404,
+    "already_revoked": 409,
+    "stale_trust_list": 409,
+    "nothing_pending": 409,
+    "bad_kid": 400,
+    "bad_since": 400,
+}
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _respond(status: int, code: str, message: str) -> Response | tuple[str, int]:
+def _respond(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response | tuple[str, int, dict[str, str]]:
     if _wants_json():
         response = jsonify({"error": code, "message": message})
         response.status_code = status
+        response.headers.update(headers or {})
         return response
-    return render_template("error.html", status=status, code=code, message=message), status
+    page = render_template("error.html", status=status, code=code, message=message)
+    return page, status, headers or {}
+
+
+def status_of(error: CardError) -> int:
+    if error.code in STATUS_OF_CODE:
+        return STATUS_OF_CODE[error.code]
+    return next(s for kind, s in STATUS_OF_ERROR if isinstance(error, kind))
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CardError)
-    def card_error(error: CardError) -> Response | tuple[str, int]:
-        status = next(s for kind, s in STATUS_OF_ERROR if isinstance(error, kind))
-        return _respond(status, error.code, error.message)
+    def card_error(error: CardError) -> Response | tuple[str, int, dict[str, str]]:
+        return _respond(status_of(error), error.code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Response | tuple[str, int, dict[str, str]]:
+        return _respond(400, "csrf", error.description or "the form's security token is missing")
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response | tuple[str, int]:
+    def http_error(
+        error: HTTPException,
+    ) -> Response | BaseResponse | tuple[str, int, dict[str, str]]:
+        login_view = getattr(getattr(current_app, "login_manager", None), "login_view", None)
+        if error.code == 401 and login_view and not _wants_json():
+            # A person at a browser is sent to sign in, then back here.
+            return redirect(url_for(login_view, next=request.full_path.rstrip("?")))
+        headers = {
+            name: value
+            for name, value in error.get_headers()
+            if name.lower() in ("retry-after", "allow", "www-authenticate")
+        }
         return _respond(
             error.code or 500,
             (error.name or "error").lower().replace(" ", "_"),
             error.description or "",
+            headers,
         )

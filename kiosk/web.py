@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kiosk import db
 from kiosk.auth import init_auth
@@ -20,6 +21,7 @@ from kiosk.errors import register_error_handlers
 from kiosk.i18n import init_i18n
 from kiosk.models.accounts import UserRow
 from kiosk.services import keyring as keyring_service
+from kiosk.sessions import session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_SECURITY_POLICY = (
@@ -36,6 +38,14 @@ class Services:
     keyring: keyring_service.Keyring
     engine: Engine
     sessions: sessionmaker[Session]
+    keyring_stamp: tuple[int, ...] = ()
+
+    def refresh_keyring(self) -> None:
+        """Reload keys and trust list if a rotation or import changed them (any worker)."""
+        stamp = keyring_service.keyring_fingerprint(self.settings)
+        if stamp != self.keyring_stamp:
+            self.keyring = keyring_service.load_keyring(self.settings)
+            self.keyring_stamp = stamp
 
 
 def services() -> Services:
@@ -50,6 +60,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.instance.mkdir(parents=True, exist_ok=True)
     if settings.is_development and not keyring_service.paths(settings)["trust"].exists():
         keyring_service.init_instance(settings, datetime.now(UTC).date())
+    stamp = keyring_service.keyring_fingerprint(settings)
     keyring = keyring_service.load_keyring(settings)
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
@@ -68,8 +79,13 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not settings.is_development,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions)
+    sessions = session_factory(settings, engine)
+    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, stamp)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+        )  # fmt: skip
     CSRFProtect(app)
     init_i18n(app)
 
@@ -79,6 +95,16 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_auth(app, load_user)
     register_error_handlers(app)
+    # Imported here: the blueprints import services() from this module.
+    from kiosk.api import init_api
+    from kiosk.staff import init_staff
+
+    init_staff(app)
+    init_api(app)
+
+    @app.before_request
+    def _current_keys() -> None:
+        services().refresh_keyring()
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

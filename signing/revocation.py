@@ -56,7 +56,11 @@ class Revocation:
 
 @dataclass(frozen=True)
 class RevocationList:
-    """A full list (`since` == 0) or the entries added after counter `since`."""
+    """A full list (`since` == 0) or the entries added after counter `since`.
+
+    A delta whose `since` equals its counter carries no entry: a signed, dated
+    "nothing new since", which keeps a verifier's list age honest.
+    """
 
     issuer_kid: bytes
     counter: int
@@ -110,8 +114,9 @@ def load_revocation_list(document: bytes, issuer_key: PublicKey) -> RevocationLi
                 )
         if len({e.rid for e in entries}) != len(entries):
             raise SignedListError("revocation list lists an id twice")
-        if body[5] >= body[3] and body[5] != 0:
-            raise SignedListError("delta list starts at or after its own counter")
+        # A delta from the current counter is empty and says "nothing new": allowed.
+        if body[5] > body[3] or (body[5] == body[3] and entries):
+            raise SignedListError("delta list starts after its own counter")
         return RevocationList(
             issuer_kid=body[2],
             counter=body[3],
