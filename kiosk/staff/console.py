@@ -95,6 +95,7 @@ def revoke(code: str) -> Page:
     with database() as session:
         row = registry.find_card(session, code)
         if not form.validate_on_submit():
+            flash(_("Choose one of the reasons to revoke."), "error")
             return redirect(url_for("staff.card", code=row.card_code))
         reason = Reason[(form.reason.data or "").upper()]
         if form.confirmed.data != "yes":

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
+    SelectChoice,
     HiddenField,
     PasswordField,
     SelectField,
@@ -36,6 +37,9 @@ REASON_LABELS = {
 }
 ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Reception staff"),
                "clinician": _l("Clinician")}  # fmt: skip
+
+
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class LoginForm(FlaskForm):
@@ -68,7 +72,7 @@ class SearchForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     reason = SelectField(
-        _l("Reason"), choices=[(r.label, REASON_LABELS[r]) for r in REVOKE_REASONS]
+        _l("Reason"), choices=[SelectChoice(r.label, REASON_LABELS[r]) for r in REVOKE_REASONS]
     )
     confirmed = HiddenField(default="")
     submit = SubmitField(_l("Revoke"))
@@ -96,7 +100,7 @@ class AddUserForm(FlaskForm):
         validators=[DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9._-]+$")],
     )
     display_name = StringField(_l("Name shown in the console"), validators=[Length(max=128)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     facility = StringField(_l("Facility"), validators=[Length(max=128)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=256)]
@@ -108,7 +112,7 @@ class AddUserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     submit = SubmitField(_l("Change role"))
 
 
