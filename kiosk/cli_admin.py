@@ -81,7 +81,8 @@ def audit_verify(settings: Settings) -> None:
     with cli_session(settings) as session:
         problems = verify_chain(session)
     for problem in problems:
-        click.echo(f"row {problem.row_id}: {problem.problem}", err=True)
+        where = "head" if problem.row_id is None else f"row {problem.row_id}"
+        click.echo(f"{where}: {problem.problem}", err=True)
     if problems:
         raise SystemExit(1)
     click.echo("audit log intact")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from cards.errors import CardError
 from kiosk.api.publication import (
@@ -62,10 +63,11 @@ def _cache_headers(response: Response, etag: str, *, negotiated: bool) -> Respon
     return response
 
 
-def _not_modified(etag: str, negotiated: bool) -> Response | None:
+def _not_modified(etag: str, *, as_json: bool, negotiated: bool) -> Response | None:
     if not request.if_none_match.contains_weak(etag):
         return None
-    return _cache_headers(Response(status=304), etag, negotiated=negotiated)
+    unchanged = Response(status=304, mimetype="application/json" if as_json else CBOR)
+    return _cache_headers(unchanged, etag, negotiated=negotiated)
 
 
 @bp.get("/trust")
@@ -75,7 +77,7 @@ def trust() -> Response:
     as_json = _wants_json(suffixed)
     keyring = services().keyring
     etag = trust_etag(keyring.trust_document, "json" if as_json else "cbor")
-    unchanged = _not_modified(etag, not suffixed)
+    unchanged = _not_modified(etag, as_json=as_json, negotiated=not suffixed)
     if unchanged is not None:
         return unchanged
     if as_json:
@@ -120,7 +122,7 @@ def revocations(kid: str) -> Response:
         counter = registry.list_counter(session, issuer_kid)
         key = ListKey(issuer_kid, counter, since, today)
         etag = key.etag("json" if as_json else "cbor")
-        unchanged = _not_modified(etag, not suffixed)
+        unchanged = _not_modified(etag, as_json=as_json, negotiated=not suffixed)
         if unchanged is not None:
             return unchanged
         cache: DocumentCache = current_app.extensions[CACHE_EXTENSION]
@@ -137,6 +139,19 @@ def revocations(kid: str) -> Response:
     return _cache_headers(response, etag, negotiated=not suffixed)
 
 
+class CookielessListsSession(SecureCookieSessionInterface):
+    """No session under /api: the lists are public, so no cookie is read, set or varied on.
+
+    Shared caches then keep one copy of a list for everyone (no `Vary: Cookie`).
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(bp.url_prefix or "/api"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def init_api(app: Flask) -> None:
     app.extensions[CACHE_EXTENSION] = DocumentCache()
+    app.session_interface = CookielessListsSession()
     app.register_blueprint(bp)

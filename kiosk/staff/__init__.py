@@ -26,6 +26,7 @@ bp = Blueprint(
     "staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static"
 )
 STAFF_ROLES = ("staff", "admin")
+PUBLIC_BLUEPRINTS = frozenset({"api"})
 TOKEN_KEY = "staff_session"  # noqa: S105 (a cookie key name, not a secret)
 
 
@@ -48,6 +49,8 @@ def client_address() -> str:
 @bp.before_app_request
 def _enforce_staff_session() -> None:
     """End a sign-in whose server-side session is over, on whatever page it arrives."""
+    if request.blueprint in PUBLIC_BLUEPRINTS or request.endpoint in (None, "static"):
+        return  # never touch the session there: public lists must not vary by cookie
     if "_user_id" not in cookie_session or not current_user.is_authenticated:
         return
     user_id = int(current_user.id)

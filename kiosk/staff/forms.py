@@ -9,9 +9,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    SelectChoice,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
