@@ -115,7 +115,7 @@ def audit_log() -> str:
     with database() as session:
         problems = verify_chain(session)
         rows = recent_events(session, limit=AUDIT_PAGE, before=before)
-        names = dict(session.execute(select(UserRow.id, UserRow.username)).tuples().all())
+        names = {uid: name for uid, name in session.execute(select(UserRow.id, UserRow.username))}
     return render_template(
         "staff/audit.html", rows=rows, problems=problems, names=names,
         older=rows[-1].id if len(rows) == AUDIT_PAGE else None,

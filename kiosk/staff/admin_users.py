@@ -35,17 +35,22 @@ def _keeps_an_admin(session: Session, row: UserRow) -> None:
         raise AccountError(_("This is the last active administrator."), code="last_admin")
 
 
-@bp.get("/admin/users")
-@role_required("admin")
-def users() -> str:
+def _users_page(add_form: AddUserForm) -> str:
     with database() as session:
         rows = session.scalars(select(UserRow).order_by(UserRow.username)).all()
     now = utc_now()
-    locked = {row.id for row in rows if (aware(row.locked_until) or now) > now}
     return render_template(
-        "staff/users.html", users=rows, locked=locked, roles=ROLE_LABELS, add_form=AddUserForm(),
-        plain_form=PlainForm(), role_form=RoleForm(), password_form=PasswordResetForm(),
+        "staff/users.html", users=rows, roles=ROLE_LABELS, add_form=add_form,
+        locked={row.id for row in rows if (aware(row.locked_until) or now) > now},
+        role_forms={row.id: RoleForm(formdata=None, role=row.role) for row in rows},
+        plain_form=PlainForm(formdata=None), password_form=PasswordResetForm(formdata=None),
     )  # fmt: skip
+
+
+@bp.get("/admin/users")
+@role_required("admin")
+def users() -> str:
+    return _users_page(AddUserForm())
 
 
 @bp.post("/admin/users")
@@ -53,13 +58,7 @@ def users() -> str:
 def add() -> str | Response | tuple[str, int]:
     form = AddUserForm()
     if not form.validate_on_submit():
-        with database() as session:
-            rows = session.scalars(select(UserRow).order_by(UserRow.username)).all()
-        page = render_template(
-            "staff/users.html", users=rows, locked=set(), roles=ROLE_LABELS, add_form=form,
-            plain_form=PlainForm(), role_form=RoleForm(), password_form=PasswordResetForm(),
-        )  # fmt: skip
-        return page, 400
+        return _users_page(form), 400
     try:
         with database() as session:
             row = add_user(

@@ -168,6 +168,7 @@ class Console:
         return self.http.post(self.base_url + path, data=form, timeout=30, **options)
 
     def login(self, username: str, password: str = PASSWORD) -> requests.Response:
+        self.get("/staff/login")  # a fresh form token: an ended session took the old one
         response = self.post("/staff/login", {"username": username, "password": password})
         if response.status_code == 302:
             self._token = None
