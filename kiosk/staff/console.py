@@ -6,6 +6,7 @@ import base64
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -116,7 +117,7 @@ def revoke(code: str) -> Page:
     return redirect(url_for("staff.card", code=card_code))
 
 
-def _profile_from(form: ReissueForm, session_row: CardRow) -> tuple[object, str]:
+def _profile_from(form: ReissueForm, row: CardRow) -> tuple[Any, str]:
     """The new card's data and where it came from: old QR text or photo, or a new profile."""
     settings, keyring = services().settings, services().keyring
     if form.profile_json.data:
@@ -139,7 +140,7 @@ def _profile_from(form: ReissueForm, session_row: CardRow) -> tuple[object, str]
             _("Scan or paste the old card's QR code, or give a corrected profile."),
             code="no_reissue_source",
         )
-    card = read_presented_card(settings, keyring, text, session_row)
+    card = read_presented_card(settings, keyring, text, row)
     return card_to_profile(card), source
 
 

@@ -203,6 +203,7 @@ def test_logout_ends_the_session_for_a_copied_cookie_too(site: Site) -> None:
         ("/staff/admin/users", "/staff/admin/users"),
         ("https://evil.example/staff/", "/staff/"),
         ("//evil.example/", "/staff/"),
+        ("/\\evil.example/", "/staff/"),
         ("javascript:alert(1)", "/staff/"),
     ],
 )
