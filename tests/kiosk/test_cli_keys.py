@@ -1,4 +1,5 @@
-"""`ehcard keys` and `ehcard trust`: rotation with the root key kept on another machine."""
+"""`ehcard keys`, `ehcard trust` and `ehcard user` from the shell: rotation with an offline
+root key, and account changes that reach running sessions."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from flask import Flask
 
 from kiosk.cli import main
+from tests.kiosk.staff.conftest import signed_in
+from tests.kiosk.staff.support import Console, add_accounts, services_of
 
 
-def run(*args: str, database_url: str = "", code: int = 0) -> str:
-    env = {"EHCARD_DATABASE_URL": database_url} if database_url else {}
-    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+def run(
+    *args: str, database_url: str = "", code: int = 0, env: dict[str, str] | None = None
+) -> str:
+    environment = {"EHCARD_DATABASE_URL": database_url} if database_url else {}
+    environment.update(env or {})
+    result = CliRunner().invoke(main, list(args), env=environment, catch_exceptions=False)
     assert result.exit_code == code, result.output
     return result.output
 
@@ -65,3 +72,18 @@ def test_importing_the_installed_list_again_is_refused(tmp_path: Path, database_
     output = run("--instance", str(instance), "trust", "import", str(instance / "trust.cbor"),
                  database_url=database_url, code=2)  # fmt: skip
     assert "stale_trust_list: trust list 1 is not newer than the installed 1" in output
+
+
+def test_a_password_set_from_the_shell_unlocks_and_signs_the_user_out(
+    app: Flask, live_server: str
+) -> None:
+    add_accounts(app)
+    sam = signed_in(live_server, "sam")
+    settings = services_of(app).settings
+    output = run(
+        "--instance", str(settings.instance), "user", "passwd", "sam",
+        database_url=settings.database_url, env={"EHCARD_NEW_PASSWORD": "x" * 12},
+    )  # fmt: skip
+    assert output == "password of sam changed\n"
+    assert sam.get("/staff/").status_code == 302
+    assert Console(live_server).login("sam", "x" * 12).status_code == 302
