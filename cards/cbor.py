@@ -2,13 +2,13 @@
 
 The card must reject what general decoders accept silently: non-shortest
 integers, indefinite lengths, unsorted or duplicate map keys, tags, floats,
-simple values and trailing bytes. `loads` takes cbor2's decoding when it
-re-encodes to exactly the same bytes and its map keys are in order (so it is
-deterministic); anything else
-goes to our own decoder, which names the precise fault. Values cbor2 maps
-tags and simple values to (bool, None, float, ...) pass that round trip, so
-callers check every value's exact type (`type(v) is int`, never isinstance,
-which lets bool through).
+simple values and trailing bytes. `loads` takes cbor2's decoding only when it
+stays inside that subset: it re-encodes to exactly the same bytes, holds
+nothing but integers (in the 64-bit CBOR range), byte and text strings,
+arrays and integer-keyed maps in key order, and keeps to the depth and item
+limits. Anything else goes to our own decoder, which names the precise fault;
+so `loads` and `strict_loads` accept the same inputs with the same values
+(a property test checks this).
 """
 
 from __future__ import annotations
@@ -39,27 +39,72 @@ def loads(data: bytes) -> CborValue:
     else:
         # cbor2 keeps map keys in their encoded order: a plain re-encoding that
         # matches, with keys sorted, is the deterministic encoding.
-        if cbor2.dumps(value) == data and _keys_sorted(value):
+        if _in_subset(value) and cbor2.dumps(value) == data:
             return value  # type: ignore[no-any-return]
-    strict_loads(data)
-    raise Malformed("CBOR body is not in deterministic form", code="non_canonical")
+    return strict_loads(data)
 
 
-def _keys_sorted(value: Any) -> bool:
-    if type(value) is list:
-        return all(_keys_sorted(item) for item in value if type(item) in (list, dict))
-    if type(value) is dict:
+_MIN_INT, _MAX_INT = -(2**64), 2**64 - 1
+_INT_ONLY = {int}
+
+
+def _in_subset(value: Any) -> bool:
+    """Whether cbor2's value could only have come from the subset `strict_loads` takes."""
+    return 0 < _items(value, 0) <= MAX_ITEMS
+
+
+def _items(value: Any, depth: int) -> int:
+    """How many items `value` holds (itself included), or -1 if it leaves the subset.
+
+    Runs on every card verified, so scalar children are checked inline.
+    """
+    kind = type(value)
+    if kind is bytes or kind is str:
+        return 1
+    if kind is int:
+        # Larger integers decode from bignum tags, which the card refuses.
+        return 1 if _MIN_INT <= value <= _MAX_INT else -1
+    if kind is list:
+        children: Any = value
+        total = 1
+    elif kind is dict:
         keys = list(value)
-        # Unsigned integer keys encode in numeric order; other keys by their bytes.
-        unsigned = all(type(k) is int and k >= 0 for k in keys)
-        if keys != sorted(keys, key=None if unsigned else _key_order):
-            return False
-        return all(_keys_sorted(item) for item in value.values() if type(item) in (list, dict))
-    return True
+        if keys:
+            if set(map(type, keys)) != _INT_ONLY:
+                return -1
+            ordered = sorted(keys)
+            if ordered[0] < _MIN_INT or ordered[-1] > _MAX_INT:
+                return -1
+            if ordered[0] < 0:
+                ordered.sort(key=_key_order)
+            if keys != ordered:
+                return -1
+        children = value.values()
+        total = 1 + len(keys)
+    else:
+        return -1
+    if value and depth + 1 > MAX_DEPTH:
+        return -1  # the children would sit deeper than the strict decoder goes
+    for child in children:
+        child_kind = type(child)
+        if (
+            child_kind is bytes
+            or child_kind is str
+            or (child_kind is int and _MIN_INT <= child <= _MAX_INT)
+        ):
+            total += 1
+            continue
+        count = _items(child, depth + 1)
+        if count < 0:
+            return -1
+        total += count
+    return total
 
 
-def _key_order(key: Any) -> bytes:
-    return bytes(cbor2.dumps(key))
+def _key_order(key: int) -> tuple[int, int]:
+    # Deterministic CBOR sorts keys by their encoded bytes: every unsigned integer
+    # (major type 0) before every negative one (major type 1), each by magnitude.
+    return (0, key) if key >= 0 else (1, -1 - key)
 
 
 def strict_loads(data: bytes) -> CborValue:

@@ -73,9 +73,11 @@ class NotYetValid(VerificationError):
 
 
 class Revoked(VerificationError):
+    """The issuer revoked the card; `code` is the revocation reason (lost, stolen, ...)."""
+
     status = "revoked"
     code = "revoked"
 
     def __init__(self, message: str, *, reason: str) -> None:
-        super().__init__(message)
+        super().__init__(message, code=reason)
         self.reason = reason

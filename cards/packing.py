@@ -136,8 +136,9 @@ def unpack_birth(value: int) -> tuple[int, int | None, int | None]:
 # Names: NFC text. A name written in one non-Latin script packs to one byte a
 # letter (UTF-8 takes two for Arabic and Cyrillic, three for Ethiopic and
 # Georgian): a 2-byte window start W, then each letter as its offset from W.
-_WINDOW_SPAN = 0xFD
-_WINDOW_PUNCTUATION = {" ": 0xFD, "-": 0xFE, "'": 0xFF}
+_WINDOW_SPAN = 0xFC
+ZWNJ = "\u200c"  # zero-width non-joiner: part of the spelling of many Persian names
+_WINDOW_PUNCTUATION = {ZWNJ: 0xFC, " ": 0xFD, "-": 0xFE, "'": 0xFF}
 _PUNCTUATION_OF_BYTE = {v: k for k, v in _WINDOW_PUNCTUATION.items()}
 NAME_PUNCTUATION = frozenset(" -'.")
 FORBIDDEN_NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -154,8 +155,13 @@ def check_name(name: str) -> str | None:
         return "must be in Unicode NFC form"
     if name.translate(_PUNCTUATION_DELETE).isalpha():
         return None  # letters only (category L): the common case, checked in C
+    for before, char, after in zip(" " + name, name, name[1:] + " ", strict=False):
+        if char == ZWNJ and not (before.isalpha() and after.isalpha()):
+            return "has a zero-width non-joiner that is not between two letters"
     for char in name:
         category = unicodedata.category(char)
+        if char == ZWNJ:
+            continue
         # Cf covers the bidi overrides (U+202E ...) that could spoof a printed name.
         if category in FORBIDDEN_NAME_CATEGORIES or (
             category[0] not in "LM" and char not in NAME_PUNCTUATION
@@ -172,7 +178,8 @@ def pack_name(name: str) -> str | bytes:
     if not letters:
         return name
     window = min(letters)
-    if window < 0x80 or max(letters) - window >= _WINDOW_SPAN or "." in name:
+    # The window start is two bytes: names above U+FFFF (rare historic scripts) stay UTF-8.
+    if not 0x80 <= window <= 0xFFFF or max(letters) - window >= _WINDOW_SPAN or "." in name:
         return name
     packed = window.to_bytes(2, "big") + bytes(
         _WINDOW_PUNCTUATION[c] if c in _WINDOW_PUNCTUATION else ord(c) - window for c in name

@@ -37,7 +37,7 @@ def icao_latin(name: str) -> str | None:
             out.append(" ")
             previous = ""
             continue
-        if char == "'" or char == ".":
+        if char in "'.\u200c":
             previous = ""
             continue
         if "A" <= char <= "Z":

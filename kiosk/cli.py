@@ -12,9 +12,10 @@ import click
 
 from cards.errors import CardError, VerificationError
 from cards.export import card_to_json
+from cards.fhir import card_bundle
 from cards.summary import card_summary, verdict_line
 from kiosk import db
-from kiosk.cli_admin import audit, user
+from kiosk.cli_admin import audit, backup, restore, user
 from kiosk.cli_keys import keys, trust
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
@@ -24,7 +25,7 @@ from kiosk.services.qrimage import decode_qr_image, write_qr_png
 from kiosk.sessions import cli_session
 from signing.keys import load_public_key
 from signing.revocation import Reason
-from signing.verifier import VerifiedCard, Verifier
+from signing.verifier import VerifiedCard, Verifier, utc_now
 
 
 def today() -> date:
@@ -58,10 +59,8 @@ def main(ctx: click.Context, instance: Path) -> None:
     ctx.obj = load_settings(instance)
 
 
-main.add_command(user)
-main.add_command(audit)
-main.add_command(keys)
-main.add_command(trust)
+for command in (user, audit, backup, restore, keys, trust):
+    main.add_command(command)
 
 
 @main.command()
@@ -111,14 +110,60 @@ def issue(settings: Settings, profile: Any, qr_path: Path, as_json: bool) -> Non
         )
 
 
+def _card_source(command: Any) -> Any:
+    """The options of commands that read one card and verify it against the lists."""
+    options = [
+        click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--text"),
+        click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--root-key", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option(
+            "--revocations",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            multiple=True,
+        ),
+        click.option(
+            "--at",
+            "moment",
+            metavar="TIME",
+            help="Verify as of this ISO 8601 time with its zone, e.g. 2026-11-27T12:00:00Z "
+            "(default: now).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _verify_source(
+    settings: Settings,
+    image: Path | None,
+    text: str | None,
+    trust: Path | None,
+    root_key: Path | None,
+    revocations: tuple[Path, ...],
+    moment: str | None,
+) -> tuple[VerifiedCard | None, VerificationError | None]:
+    if (image is None) == (text is None):
+        raise click.UsageError("give exactly one of --image or --text")
+    checked_at = utc_now() if moment is None else _utc_moment(moment)
+    where = keyring_service.paths(settings)
+    verifier = Verifier.from_files(
+        root_keys=[load_public_key(root_key or where["root_public"])],
+        trust_file=trust or where["trust"],
+        revocation_files=revocations,
+        clock=lambda: checked_at,
+        skew=settings.clock_skew,
+    )
+    try:
+        qr_text = decode_qr_image(image) if image is not None else str(text)
+        return verifier.verify(qr_text), None
+    except VerificationError as exc:
+        return None, exc
+
+
 @main.command()
-@click.option("--image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--text")
-@click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--root-key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--revocations", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True
-)
+@_card_source
 @click.option("--lang", default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
@@ -129,26 +174,12 @@ def verify(
     trust: Path | None,
     root_key: Path | None,
     revocations: tuple[Path, ...],
+    moment: str | None,
     lang: str,
     as_json: bool,
 ) -> None:
     """Verify a card from an image (--image) or its QR text (--text); exit 0 only if valid."""
-    if (image is None) == (text is None):
-        raise click.UsageError("give exactly one of --image or --text")
-    where = keyring_service.paths(settings)
-    verifier = Verifier.from_files(
-        root_keys=[load_public_key(root_key or where["root_public"])],
-        trust_file=trust or where["trust"],
-        revocation_files=revocations,
-        skew=settings.clock_skew,
-    )
-    result: VerifiedCard | None = None
-    error: VerificationError | None = None
-    try:
-        qr_text = decode_qr_image(image) if image is not None else str(text)
-        result = verifier.verify(qr_text)
-    except VerificationError as exc:
-        error = exc
+    result, error = _verify_source(settings, image, text, trust, root_key, revocations, moment)
     report = verification_report(result, error)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
@@ -157,6 +188,50 @@ def verify(
         if result is not None:
             click.echo(card_summary(result.card, lang, issuer=result.issuer.centre))
     sys.exit(0 if error is None else 1)
+
+
+@main.command("export-fhir")
+@_card_source
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.pass_obj
+def export_fhir(
+    settings: Settings,
+    image: Path | None,
+    text: str | None,
+    trust: Path | None,
+    root_key: Path | None,
+    revocations: tuple[Path, ...],
+    moment: str | None,
+    out: Path | None,
+) -> None:
+    """Verify a card, then write it as an IPS-style FHIR R4 Bundle; refuse any card not valid."""
+    result, error = _verify_source(settings, image, text, trust, root_key, revocations, moment)
+    if result is None:
+        report = verification_report(None, error)
+        click.echo(
+            f"ehcard: not exported, the card is {report['status']} ({report['reason']}): "
+            f"{report['message']}",
+            err=True,
+        )
+        sys.exit(1)
+    bundle = card_bundle(result.card, issuer=result.issuer.centre, timestamp=result.checked_at)
+    document = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        click.echo(document, nl=False)
+    else:
+        out.write_text(document, "utf-8")
+        click.echo(f"FHIR Bundle of card {result.card.card_code} written to {out}", err=True)
+
+
+def _utc_moment(moment: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError as exc:
+        raise click.BadParameter(f"{moment!r} is not an ISO 8601 time", param_hint="--at") from exc
+    if parsed.tzinfo is None:
+        # A time without its zone means different days in different places.
+        raise click.BadParameter("give the time zone, e.g. 2026-11-27T12:00:00Z", param_hint="--at")
+    return parsed.astimezone(UTC)
 
 
 def verification_report(

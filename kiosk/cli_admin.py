@@ -1,6 +1,8 @@
-"""`ehcard user ...` and `ehcard audit ...`: accounts and the audit log from the shell."""
+"""`ehcard user`, `audit`, `backup` and `restore`: administration from the shell."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -9,6 +11,7 @@ from kiosk.auth import add_user, find_user, hash_password
 from kiosk.config import Settings
 from kiosk.models.accounts import ROLES
 from kiosk.services.audit import record_event, verify_chain
+from kiosk.services.backup import BackupError, restore_backup, write_backup
 from kiosk.services.clock import utc_now
 from kiosk.services.staff_sessions import end_user_sessions
 from kiosk.sessions import cli_session
@@ -96,3 +99,34 @@ def audit_verify(settings: Settings) -> None:
     if problems:
         raise SystemExit(1)
     click.echo("audit log intact")
+
+
+@click.command("backup")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_obj
+def backup(settings: Settings, out: Path) -> None:
+    """Write every table to OUT (gzip'd JSON lines; SQLite and PostgreSQL alike)."""
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+    try:
+        counts = write_backup(engine, out)
+    finally:
+        engine.dispose()
+    click.echo(f"backed up {sum(counts.values())} rows from {len(counts)} tables to {out}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Delete the rows this database holds first.")
+@click.pass_obj
+def restore(settings: Settings, source: Path, replace: bool) -> None:
+    """Load a backup into this instance's database (refuses a non-empty one without --replace)."""
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+    try:
+        counts = restore_backup(engine, source, replace=replace)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+    click.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables")

@@ -38,6 +38,8 @@ class Settings:
     card_language: str = "fr"
     card_validity_days: int = 730
     clock_skew_hours: int = 24
+    # The verifier page warns (and still verifies) once its cached lists are older than this.
+    list_max_age_hours: int = 72
     printer: str = ""
     printer_profile: str = "58mm"
     idle_timeout_seconds: int = 120

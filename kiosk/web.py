@@ -95,12 +95,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_auth(app, load_user)
     register_error_handlers(app)
-    # Imported here: the blueprints import services() from this module.
-    from kiosk.api import init_api
-    from kiosk.staff import init_staff
-
-    init_staff(app)
-    init_api(app)
+    _register_blueprints(app)
 
     @app.before_request
     def _current_keys() -> None:
@@ -126,10 +121,23 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
-        return {"status": "ok", "issuer": keyring.issuer_key.kid.hex()}
+        return {"status": "ok", "issuer": services().keyring.issuer_key.kid.hex()}
 
     @app.get("/")
     def index() -> str:
         return render_template("index.html")
 
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here: blueprints use services() from this module.
+    from kiosk.api import init_api
+    from kiosk.reception import bp as reception_bp
+    from kiosk.staff import init_staff
+    from kiosk.verify import bp as verify_bp
+
+    app.register_blueprint(reception_bp)
+    app.register_blueprint(verify_bp)
+    init_staff(app)
+    init_api(app)

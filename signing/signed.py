@@ -34,8 +34,12 @@ def decode_body(encoded: bytes, what: str) -> dict[int, Any]:
     return decoded
 
 
-def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[int, Any]:
-    """The body of a document signed by `key`; `SignedListError` otherwise."""
+def signer_kid(document: bytes, what: str) -> bytes:
+    """The kid of the key a document says signed it (not yet checked)."""
+    return _outer(document, what)[0]
+
+
+def _outer(document: bytes, what: str) -> tuple[bytes, bytes, bytes]:
     if len(document) > MAX_DOCUMENT_BYTES:
         raise SignedListError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
@@ -49,7 +53,12 @@ def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[in
         or len(outer[0]) != KID_BYTES
     ):
         raise SignedListError(f"{what} is not a [kid, body, signature] document")
-    kid, body, signature = outer
+    return outer[0], outer[1], outer[2]
+
+
+def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[int, Any]:
+    """The body of a document signed by `key`; `SignedListError` otherwise."""
+    kid, body, signature = _outer(document, what)
     if kid != key.kid or not key.verifies(domain + body, signature):
         raise SignedListError(f"{what} is not signed by the expected key")
     try:

@@ -3,6 +3,11 @@
 A key signs cards issued from `valid_from`; no card of it counts after
 `valid_until`. A retired key signs no new card after `status_since` but its
 cards keep verifying; a compromised key's cards verify as unknown issuer.
+
+The kid a card carries is the one the list files its key under: normally the
+key's own id (SHA-256 of the key, see `signing.keys.key_id`), but the root may
+list a key under another kid, so two keys can share one. Kids are look-up
+hints, never identities: a verifier tries every key listed under a kid.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from cards import cbor
 from cards.errors import Malformed
 from cards.packing import day_number, from_day_number
 from signing.errors import SignedListError
-from signing.keys import PrivateKey, PublicKey
+from signing.keys import KID_BYTES, PrivateKey, PublicKey
 from signing.signed import decode_body, seal_encoded, unseal
 
 DOMAIN = b"ehcard/trust/v1"
@@ -38,10 +43,17 @@ class TrustEntry:
     valid_until: date
     status: KeyStatus = KeyStatus.ACTIVE
     status_since: date | None = None
+    # Only when the list files the key under a kid other than its own id.
+    listed_kid: bytes | None = None
+
+    def __post_init__(self) -> None:
+        if self.listed_kid is not None and len(self.listed_kid) != KID_BYTES:
+            raise SignedListError(f"a key id is {KID_BYTES} bytes, not {len(self.listed_kid)}")
 
     @property
     def kid(self) -> bytes:
-        return self.public_key.kid
+        """The kid cards of this key carry."""
+        return self.listed_kid or self.public_key.kid
 
 
 @dataclass(frozen=True)
@@ -137,8 +149,7 @@ def _parse(body: dict[int, Any]) -> TrustList:
 
 def _parse_entry(item: dict[int, Any]) -> TrustEntry:
     public_key = PublicKey(item[2])
-    if public_key.kid != item[1]:
-        raise SignedListError("a trust list entry's kid does not match its key")
+    kid = bytes(item[1])
     return TrustEntry(
         public_key=public_key,
         centre=str(item[3]),
@@ -147,4 +158,5 @@ def _parse_entry(item: dict[int, Any]) -> TrustEntry:
         valid_until=from_day_number(item[6]),
         status=KeyStatus(item[7]),
         status_since=from_day_number(item[8]) if 8 in item else None,
+        listed_kid=None if kid == public_key.kid else kid,
     )

@@ -19,6 +19,7 @@ from signing.envelope import check_signature, open_payload
 from signing.errors import SignedListError
 from signing.keys import PublicKey
 from signing.revocation import RevocationCache, load_revocation_list
+from signing.signed import signer_kid
 from signing.trust import KeyStatus, TrustEntry, TrustList, load_trust_list
 
 DEFAULT_SKEW = timedelta(hours=24)
@@ -61,18 +62,18 @@ class Verifier:
         return verifier
 
     def add_revocation_list(self, document: bytes) -> None:
-        """Check a revocation list against every trusted key and merge it into the cache."""
-        errors: list[str] = []
-        for entry in self.trust_list.entries:
-            try:
-                self.revocations.apply(load_revocation_list(document, entry.public_key))
-            except SignedListError as exc:
-                errors.append(exc.message)
-                continue
-            return
-        raise SignedListError(
-            "revocation list not signed by any trusted issuer: " + "; ".join(errors[:3])
+        """Check a revocation list against its issuer's trusted key and merge it into the cache."""
+        signer = signer_kid(document, "revocation list")
+        # A revocation list names its signer by the key's own id, whatever kid the
+        # trust list files that key under.
+        key = next(
+            (e.public_key for e in self.trust_list.entries if e.public_key.kid == signer), None
         )
+        if key is None:
+            raise SignedListError(
+                f"revocation list signed by key {signer.hex()}, which is not in the trust list"
+            )
+        self.revocations.apply(load_revocation_list(document, key))
 
     def verify(self, text: str) -> VerifiedCard:
         """Verify QR text `HTTPS://<HOST>/V#<digits>`."""
@@ -88,7 +89,7 @@ class Verifier:
         now = self.clock()
         self._check_issuer(issuer, card, host)
         self._check_time(card, now)
-        revocation = self.revocations.lookup(issuer.kid, card.card_id, now.date())
+        revocation = self.revocations.lookup(issuer.public_key.kid, card.card_id, now.date())
         if revocation is not None:
             raise Revoked(
                 f"card revoked on {revocation.revoked_on.isoformat()} ({revocation.reason.label})",
@@ -98,7 +99,7 @@ class Verifier:
             card=card,
             issuer=issuer,
             checked_at=now,
-            revocations_as_of=self.revocations.issued.get(issuer.kid),
+            revocations_as_of=self.revocations.issued.get(issuer.public_key.kid),
         )
 
     def _check_issuer(self, issuer: TrustEntry, card: Card, host: str | None) -> None:

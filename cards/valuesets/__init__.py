@@ -112,12 +112,12 @@ def pictograms() -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _terms() -> dict[str, dict[str, str]]:
+def all_terms() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = _read("terms")["terms"]
     return table
 
 
 def term(key: str, language: str) -> str:
     """A word printed on the card or shown by verifiers, in `language` (English fallback)."""
-    labels = _terms()[key]
+    labels = all_terms()[key]
     return labels.get(language) or labels[FALLBACK_LANGUAGE]

@@ -53,11 +53,14 @@ def _enforce_staff_session() -> None:
         return  # never touch the session there: public lists must not vary by cookie
     if "_user_id" not in cookie_session or not current_user.is_authenticated:
         return
+    token = cookie_session.get(TOKEN_KEY)
+    if token is None and request.blueprint != bp.name:
+        # Signed in by another flow (the kiosk's clinician login), which keeps its own
+        # session lifetime; the console itself only admits sessions it opened.
+        return
     user_id = int(current_user.id)
     with database() as session:
-        check = check_session(
-            session, services().settings, cookie_session.get(TOKEN_KEY), user_id, now=utc_now()
-        )
+        check = check_session(session, services().settings, token, user_id, now=utc_now())
         if check.ended in ("idle", "expired"):
             record_event(
                 session, "user.session_end", actor=f"user:{user_id}",

@@ -14,11 +14,13 @@ NAMES = [
     "Amina Diallo",
     "أمينة ديالو",
     "محمد رضا احمدی",
+    "علی‌رضا مهرآبادی",
     "ዮናስ ገብረሚካኤል",
     "Олена Шевченко",
     "ნინო ბერიძე",
     "José Núñez-García",
     "N'Golo O'Neil",
+    "\U00010400\U00010401\U00010402",
 ]
 
 
@@ -98,6 +100,7 @@ def _encode(body: object) -> bytes:
         (_encode(_body(k9=[1.5])), "wrong_type"),
         (_encode(_body(k3=20000)), "out_of_range"),
         (_encode(_body(k4="Amina\u202eDiallo")), "bad_name"),
+        (_encode(_body(k4="Amina \u200cDiallo")), "bad_name"),
         (_encode(_body(k4="أمينة")), "non_canonical"),
         (_encode(_body(k5="lower case")), "bad_name"),
         (_encode(_body(k12=["Moussa", b"\x00\x07"])), "non_canonical"),

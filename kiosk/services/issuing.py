@@ -1,0 +1,150 @@
+"""Issue a card for a holder at the kiosk: the one place the reception flow calls.
+
+`issue_for_holder` validates the profile, applies a clinician's confirmation,
+signs and registers the card and writes the audit event, all in the caller's
+transaction. Printing and the full record join here, so the screens never
+change when they do. `card_progress` is what the print status page polls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from cards.errors import CardError
+from cards.model import ClinicalField
+from cards.valuesets import UI_LANGUAGES
+from kiosk.auth import StaffUser
+from kiosk.services import audit
+from kiosk.services.registry import find_card, issue_card
+
+if TYPE_CHECKING:
+    from kiosk.web import Services
+
+CONFIRMING_ROLE = "clinician"
+KIOSK_ACTOR = "kiosk"
+
+
+class IssuingError(CardError):
+    """The kiosk asked for something issuing refuses (a forged confirmation, a bad language)."""
+
+    code = "issuing"
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    """What the screens show after issuing: never a name, never health data."""
+
+    card_id: bytes
+    card_code: str
+    qr_version: int
+    expires: date
+    confirmed_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CardProgress:
+    """Where a just-issued card stands, in the shape a print job status will take.
+
+    `state` is one of PROGRESS_STATES; `final` says the screen may stop polling.
+    """
+
+    state: str
+    attempts: int
+    message: str
+    final: bool
+
+
+# "issued" and "revoked" come from the registry; the others are the print
+# worker's job states, which the screens already know how to show.
+PROGRESS_STATES = (
+    "issued",
+    "revoked",
+    "queued",
+    "printing",
+    "paper_out",
+    "offline",
+    "done",
+    "failed",
+)
+
+
+def entered_clinical_fields(profile: dict[str, Any]) -> tuple[str, ...]:
+    """The clinical fields that hold an answer a clinician can vouch for.
+
+    "Not asked" (absent or null) and a blood group of "unknown" are not answers.
+    """
+    entered = []
+    for clinical_field in ClinicalField:
+        value = profile.get(clinical_field.value)
+        if value is None or value == "unknown":
+            continue
+        entered.append(clinical_field.value)
+    return tuple(entered)
+
+
+def issue_for_holder(
+    session: Session,
+    services: Services,
+    profile: dict[str, Any],
+    *,
+    holder_language: str,
+    clinician: StaffUser | None,
+    today: date | None = None,
+) -> IssueOutcome:
+    """Validate, confirm (clinician mode), sign, register and audit one card."""
+    if holder_language not in UI_LANGUAGES:
+        raise IssuingError(f"{holder_language!r} is not a kiosk language")
+    if "confirmed" in profile:
+        raise IssuingError(
+            "a profile from the kiosk cannot carry a confirmation: only a logged-in "
+            "clinician confirms items"
+        )
+    profile = dict(profile)
+    actor = KIOSK_ACTOR
+    if clinician is not None:
+        if clinician.role != CONFIRMING_ROLE:
+            raise IssuingError(
+                f"user {clinician.username!r} is not a clinician and cannot confirm items"
+            )
+        actor = clinician.username
+        fields = entered_clinical_fields(profile)
+        if fields:
+            profile["confirmed"] = {"staff_id": clinician.id, "fields": list(fields)}
+    issued = issue_card(
+        session,
+        services.settings,
+        services.keyring,
+        profile,
+        today=today or datetime.now(UTC).date(),
+    )
+    card = issued.card
+    confirmed = tuple(f.value for f in ClinicalField if f in card.provenance.confirmed)
+    audit.record_event(
+        session,
+        "card.issue",
+        actor=actor,
+        subject=card.card_code,
+        details={
+            "issuer": services.keyring.issuer_key.kid.hex(),
+            "qr_version": issued.symbol.version,
+            "clinician_confirmed": len(confirmed),
+        },
+    )
+    return IssueOutcome(
+        card_id=card.card_id,
+        card_code=card.card_code,
+        qr_version=issued.symbol.version,
+        expires=card.expires,
+        confirmed_fields=confirmed,
+    )
+
+
+def card_progress(session: Session, card_code: str) -> CardProgress:
+    """The state of a card issued at this kiosk, as the print status page shows it."""
+    row = find_card(session, card_code)
+    state = "issued" if row.status == "active" else "revoked"
+    return CardProgress(state=state, attempts=0, message="", final=True)

@@ -1,0 +1,89 @@
+"""The labels bundle the offline verifier page caches: value-set labels, terms, ICAO tables.
+
+Built from cards/valuesets data only, so the page shows exactly the words a printed card
+and `ehcard verify` use. Each language's bundle carries that language and English (the
+fallback); the page fetches another language's bundle when the doctor switches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from cards import valuesets
+from cards.valuesets import FALLBACK_LANGUAGE, RTL_LANGUAGES, UI_LANGUAGES
+
+VALUE_SETS = ("blood_groups", "allergies", "medications", "conditions")
+# Extra fields of value-set entries the page needs (FHIR codings, the drug check).
+KEPT_EXTRAS = ("snomed", "drug_classes", "atc")
+
+
+def _pick(labels: dict[str, str], language: str) -> dict[str, str]:
+    return {k: v for k, v in labels.items() if k in (language, FALLBACK_LANGUAGE)}
+
+
+def _concepts(name: str, language: str) -> dict[str, Any]:
+    concepts: dict[str, Any] = {}
+    for code, concept in valuesets.value_set(name).concepts.items():
+        entry: dict[str, Any] = {"labels": _pick(concept.labels, language)}
+        entry.update({k: v for k, v in concept.extra.items() if k in KEPT_EXTRAS})
+        if concept.pictogram:
+            entry["pictogram"] = concept.pictogram
+        concepts[code] = entry
+    return concepts
+
+
+def _terms(language: str) -> dict[str, dict[str, str]]:
+    path = resources.files("cards.valuesets").joinpath("data/terms.json")
+    terms: dict[str, dict[str, str]] = json.loads(path.read_text("utf-8"))["terms"]
+    return {key: _pick(labels, language) for key, labels in terms.items()}
+
+
+def _icao_table() -> dict[str, Any]:
+    path = resources.files("cards.valuesets").joinpath("data/icao9303.json")
+    table: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return {k: table[k] for k in ("map", "final", "doubling")}
+
+
+def _ui_languages() -> list[dict[str, Any]]:
+    known = valuesets.languages().concepts
+    return [
+        {
+            "code": code,
+            "native": known[code].extra.get("native", code) if code in known else code,
+            "rtl": code in RTL_LANGUAGES,
+        }
+        for code in UI_LANGUAGES
+    ]
+
+
+@cache
+def labels_bundle(language: str) -> bytes:
+    """The JSON bundle for `language` (one of UI_LANGUAGES), as UTF-8 bytes."""
+    if language not in UI_LANGUAGES:
+        raise ValueError(f"no labels bundle for language {language!r}")
+    languages = {
+        code: {"native": concept.extra.get("native", code)}
+        for code, concept in valuesets.languages().concepts.items()
+    }
+    bundle = {
+        "language": language,
+        "ui_languages": _ui_languages(),
+        "terms": _terms(language),
+        "value_sets": {name: _concepts(name, language) for name in VALUE_SETS},
+        "languages": languages,
+        "icao9303": _icao_table(),
+    }
+    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+@cache
+def bundles_version() -> str:
+    """A short digest of every bundle: changes whenever a label, term or table changes."""
+    digest = hashlib.sha256()
+    for language in UI_LANGUAGES:
+        digest.update(labels_bundle(language))
+    return digest.hexdigest()[:16]

@@ -1,0 +1,164 @@
+"""A reception kiosk served over real HTTP, shared by a module's tests, and a holder at it.
+
+Each test is a new holder (a new HTTP session, so a new kiosk flow); sharing
+the server between them keeps the suite fast on both databases.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from app import create_app
+from kiosk.models.reception import FlowRow
+from tests.conftest import POSTGRES_ADMIN
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+FIELD_ERROR = re.compile(
+    r'<p class="field-error" id="error-([a-z_]+)" role="alert">(.*?)</p>', re.S
+)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def shared_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A fresh database for one test module: a SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'ehcard.sqlite'}"
+        return
+    name = f"ehcard_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def serve(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        app.extensions["ehcard"].engine.dispose()
+
+
+def build(tmp: Path, database_url: str, **settings: Any) -> Flask:
+    return create_app({"instance": tmp, "database_url": database_url, "TESTING": True, **settings})
+
+
+@pytest.fixture(scope="module")
+def kiosk_app(
+    tmp_path_factory: pytest.TempPathFactory, shared_database_url: str
+) -> Iterator[Flask]:
+    app = build(tmp_path_factory.mktemp("instance"), shared_database_url)
+    yield app
+    app.extensions["ehcard"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def kiosk_url(kiosk_app: Flask) -> Iterator[str]:
+    yield from serve(kiosk_app)
+
+
+class Holder:
+    """A person at the kiosk: one HTTP session that follows the flow's forms."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = requests.Session()
+        self.token = ""
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        response = self.http.get(self.base + path, timeout=10, **kwargs)
+        self._remember_token(response)
+        return response
+
+    def post(
+        self, path: str, data: dict[str, Any] | None = None, **kwargs: Any
+    ) -> requests.Response:
+        form = {"csrf_token": self.token, **(data or {})}
+        response = self.http.post(self.base + path, data=form, timeout=10, **kwargs)
+        self._remember_token(response)
+        return response
+
+    def _remember_token(self, response: requests.Response) -> None:
+        found = CSRF_META.search(response.text)
+        if found:
+            self.token = found.group(1)
+
+    def start(self, language: str = "en") -> requests.Response:
+        self.get("/kiosk/")
+        self.post("/kiosk/", {"lang": language})
+        return self.post("/kiosk/consent", {"answer": "yes"})
+
+    def answer(self, step: str, data: dict[str, Any], **kwargs: Any) -> requests.Response:
+        return self.post(f"/kiosk/{step}", data, **kwargs)
+
+    def walk_to_review(self, language: str = "en", **changes: dict[str, Any]) -> requests.Response:
+        """Answer every step with plain valid answers (or `changes[step]`); lands on review."""
+        self.start(language)
+        answers: dict[str, dict[str, Any]] = {
+            "name": {"name": "Amina Diallo"},
+            "birth": {"year": "1994", "month": "3", "day": "12"},
+            "blood": {"blood_group": "O+"},
+            "allergies": {"code": ["294505008"], "action": "next"},
+            "medications": {"action": "unknown"},
+            "conditions": {"action": "none"},
+            "contact": {"contact_name": "Moussa", "contact_phone": "+33 6 12 34 56 78"},
+            "languages": {"code": ["fr", "ff"], "action": "next"},
+            "sensitive": {"action": "skip"},
+        }
+        answers.update(changes)
+        steps = list(answers)
+        for index, (step, data) in enumerate(answers.items()):
+            response = self.answer(step, data, allow_redirects=False)
+            following = steps[index + 1] if index + 1 < len(steps) else "review"
+            assert response.headers.get("Location") == f"/kiosk/{following}", (
+                f"{step} refused: {field_errors(response)}"
+            )
+        return self.get("/kiosk/review")
+
+
+def field_errors(response: requests.Response) -> dict[str, str]:
+    """Field -> error text shown next to it."""
+    return {
+        field: html.unescape(re.sub(r"<[^>]+>", "", text)).replace("⚠", "").strip()
+        for field, text in FIELD_ERROR.findall(response.text)
+    }
+
+
+def flow_rows(app: Flask) -> int:
+    with app.extensions["ehcard"].sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(FlowRow)) or 0)
+
+
+@pytest.fixture
+def holder(kiosk_url: str) -> Holder:
+    return Holder(kiosk_url)
+
+
+@pytest.fixture(scope="module")
+def reviewing(kiosk_url: str) -> Holder:
+    """One holder at the review screen, shared by tests whose bad answers change nothing."""
+    holder = Holder(kiosk_url)
+    holder.walk_to_review()
+    return holder

@@ -1,0 +1,270 @@
+"""Each question page over real HTTP: good answers move on, each bad one is named at its field."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+
+from cards import valuesets
+from tests.kiosk.reception.conftest import Holder, field_errors, flow_rows
+
+LANGUAGE_BUTTONS = [
+    "العربية", "فارسی", "پښتو", "ትግርኛ", "Українська", "Русский",
+    "ქართული", "Español", "Português", "English", "Français",
+]  # fmt: skip
+
+
+def test_language_picker_names_every_language_in_its_own_script(holder: Holder) -> None:
+    page = holder.get("/kiosk/").text
+    positions = [page.index(f">{name}</button>") for name in LANGUAGE_BUTTONS]
+    assert positions == sorted(positions)
+    assert "<img" not in page and "flag" not in page.lower()
+
+
+def test_chosen_language_is_the_page_language_and_arabic_is_right_to_left(holder: Holder) -> None:
+    holder.get("/kiosk/")
+    page = holder.post("/kiosk/", {"lang": "ar"})
+    assert page.url.endswith("/kiosk/about")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert 'name="answer" value="yes"' in page.text
+
+
+def test_unknown_language_is_refused(holder: Holder) -> None:
+    holder.get("/kiosk/")
+    response = holder.post("/kiosk/", {"lang": "xx"})
+    assert response.status_code == 400
+    assert "&#39;xx&#39; is not a kiosk language" in response.text
+
+
+def test_declining_consent_stores_nothing_and_leaves(holder: Holder, kiosk_app: Flask) -> None:
+    before = flow_rows(kiosk_app)
+    holder.get("/kiosk/")
+    holder.post("/kiosk/", {"lang": "fr"})
+    response = holder.post("/kiosk/consent", {"answer": "no"})
+    assert response.url.endswith("/kiosk/")
+    assert flow_rows(kiosk_app) == before
+    assert holder.get("/kiosk/name").url.endswith("/kiosk/")
+
+
+def test_consent_begins_the_flow_at_the_name(holder: Holder, kiosk_app: Flask) -> None:
+    before = flow_rows(kiosk_app)
+    response = holder.start("fr")
+    assert response.url.endswith("/kiosk/name")
+    assert flow_rows(kiosk_app) == before + 1
+
+
+def test_a_step_not_yet_reached_sends_back_to_the_furthest_reached(holder: Holder) -> None:
+    holder.start()
+    assert holder.get("/kiosk/review").url.endswith("/kiosk/name")
+    holder.answer("name", {"name": "Amina Diallo"})
+    assert holder.get("/kiosk/contact").url.endswith("/kiosk/birth")
+
+
+def test_without_a_flow_every_step_shows_the_start_page(holder: Holder) -> None:
+    for step in ("name", "birth", "allergies", "review", "done"):
+        assert holder.get(f"/kiosk/{step}").url.endswith("/kiosk/")
+
+
+BAD_NAMES = [
+    ("", "Please write your name."),
+    ("   ", "Please write your name."),
+    (
+        "Amina\u202eollaiD",
+        "Only letters, spaces, hyphens and apostrophes can be printed in a name.",
+    ),
+    ("Amina 2", "Only letters, spaces, hyphens and apostrophes can be printed in a name."),
+    ("A" * 65, "Too long: at most 64 characters."),
+]
+
+
+@pytest.mark.parametrize(("name", "message"), BAD_NAMES)
+def test_bad_name_is_refused_next_to_the_field(reviewing: Holder, name: str, message: str) -> None:
+    response = reviewing.answer("name", {"name": name})
+    assert response.status_code == 422
+    assert field_errors(response) == {"name": message}
+    assert 'aria-invalid="true" aria-describedby="error-name"' in response.text
+
+
+def test_error_is_shown_in_the_holders_language(holder: Holder) -> None:
+    holder.start("fr")
+    response = holder.answer("name", {"name": "Amina\u202eollaiD"})
+    assert field_errors(response) == {
+        "name": "Un nom ne peut contenir que des lettres, des espaces, des traits d’union "
+        "et des apostrophes."
+    }
+
+
+def test_spaces_from_a_touch_keyboard_are_tidied(holder: Holder) -> None:
+    holder.start()
+    response = holder.answer("name", {"name": "  Amina   Diallo "})
+    assert response.url.endswith("/kiosk/birth")
+    assert 'value="Amina Diallo"' in holder.get("/kiosk/name").text
+
+
+def test_a_script_without_a_transliteration_table_needs_a_latin_spelling(holder: Holder) -> None:
+    holder.start("ti")
+    response = holder.answer("name", {"name": "ሰላም ተስፋይ"})
+    assert response.status_code == 422
+    assert list(field_errors(response)) == ["name_latin"]
+    assert 'value="ሰላም ተስፋይ"' in response.text  # nothing typed is lost
+    response = holder.answer("name", {"name": "ሰላም ተስፋይ", "name_latin": "Selam Tesfay"})
+    assert response.url.endswith("/kiosk/birth")
+
+
+def test_latin_spelling_must_be_latin(holder: Holder) -> None:
+    holder.start("ka")
+    response = holder.answer("name", {"name": "ნინო", "name_latin": "ნინო"})
+    assert field_errors(response) == {
+        "name_latin": "გამოიყენეთ მხოლოდ ლათინური ასოები A-დან Z-მდე."
+    }
+
+
+def test_year_of_birth_alone_is_enough(holder: Holder) -> None:
+    holder.start()
+    holder.answer("name", {"name": "Amina Diallo"})
+    assert holder.answer("birth", {"year": "1994"}).url.endswith("/kiosk/blood")
+
+
+NEXT_YEAR = str(datetime.now(UTC).year + 1)
+BAD_BIRTHS = [
+    ({}, "Please choose the year you were born."),
+    ({"year": NEXT_YEAR}, "This date is in the future."),
+    ({"year": "1850"}, "Please choose from the lists."),
+    ({"year": "19x4"}, "Please choose from the lists."),
+    ({"year": "1994", "month": "3"}, "Choose the day and the month, or neither of them."),
+    ({"year": "1994", "month": "2", "day": "30"}, "This date does not exist."),
+    ({"year": "1994", "month": "13", "day": "1"}, "Please choose from the lists."),
+]
+
+
+@pytest.mark.parametrize(("form", "message"), BAD_BIRTHS)
+def test_bad_birth_date_is_refused(reviewing: Holder, form: dict[str, str], message: str) -> None:
+    response = reviewing.answer("birth", form)
+    assert response.status_code == 422
+    assert field_errors(response) == {"birth": message}
+
+
+def test_bad_answers_change_nothing(reviewing: Holder) -> None:
+    reviewing.answer("name", {"name": "Amina\u202eollaiD"})
+    reviewing.answer("contact", {"contact_name": "Moussa", "contact_phone": "0612"})
+    review = reviewing.get("/kiosk/review").text
+    assert "Amina Diallo" in review and "\u202e" not in review and "+33612345678" in review
+
+
+def test_blood_group_outside_the_value_set_is_refused(reviewing: Holder) -> None:
+    response = reviewing.answer("blood", {"blood_group": "Z+"})
+    assert field_errors(response) == {"blood_group": "Please tap one of the buttons."}
+
+
+NOT_IN_LIST = "One of the items is not in the list. Please choose again."
+PRIVATE_HERE = "This item is private: it can be added only in the private step."
+BAD_CHOICES = [
+    ({"code": ["123456"], "action": "next"}, NOT_IN_LIST),
+    ({"code": ["713707006"], "action": "next"}, PRIVATE_HERE),  # abacavir allergy
+    ({"action": "next"}, "Choose at least one item, or tap “None” or “I don't know”."),
+]
+
+
+@pytest.mark.parametrize(("form", "message"), BAD_CHOICES)
+def test_bad_allergy_choice_is_refused(
+    reviewing: Holder, form: dict[str, str], message: str
+) -> None:
+    response = reviewing.answer("allergies", form)
+    assert response.status_code == 422
+    assert field_errors(response) == {"codes": message}
+
+
+def test_too_many_items_are_refused(reviewing: Holder) -> None:
+    page = reviewing.get("/kiosk/medications").text
+    codes = sorted(set(re.findall(r'name="code" value="([A-Z0-9]{7})"', page)))[:17]
+    response = reviewing.answer("medications", {"code": codes, "action": "next"})
+    assert field_errors(response) == {"codes": "At most 16 items fit on the card."}
+
+
+def test_search_keeps_what_was_ticked_and_hides_the_rest(holder: Holder) -> None:
+    holder.walk_to_review()
+    page = holder.answer("conditions", {"code": ["J45"], "q": "diab", "action": "search"})
+    assert page.status_code == 200 and page.url.endswith("/kiosk/conditions")
+    assert 'value="J45" checked' in page.text
+    assert 'class="tile" data-group="drop"' in page.text  # diabetes shown
+    assert 'class="tile hidden" data-group="heart"' in page.text  # heart failure hidden
+
+
+def test_none_and_i_dont_know_are_different_answers(holder: Holder) -> None:
+    holder.walk_to_review()
+    holder.answer("allergies", {"action": "none"})
+    holder.answer("medications", {"action": "unknown"})
+    review = holder.get("/kiosk/review").text
+    assert valuesets.term("state.none_known", "en") in review
+    assert valuesets.term("state.not_asked", "en") in review
+
+
+BAD_PHONES = ["0612345678", "+0612345678", "+33 6 12", "+33 6 12 34 56 78 90 12 34", "phone"]
+
+
+@pytest.mark.parametrize("phone", BAD_PHONES)
+def test_phone_without_country_code_is_refused(reviewing: Holder, phone: str) -> None:
+    response = reviewing.answer("contact", {"contact_name": "Moussa", "contact_phone": phone})
+    assert response.status_code == 422
+    assert field_errors(response) == {
+        "contact_phone": "Write the number with its country code, for example +33 6 12 34 56 78."
+    }
+    assert 'value="Moussa"' in response.text and f'value="{phone}"' in response.text
+
+
+def test_phone_with_00_prefix_is_written_as_e164(holder: Holder) -> None:
+    holder.walk_to_review()
+    holder.answer("contact", {"contact_name": "Moussa", "contact_phone": "0033 6-12-34-56-78"})
+    assert "+33612345678" in holder.get("/kiosk/review").text
+
+
+def test_contact_needs_a_name(reviewing: Holder) -> None:
+    response = reviewing.answer("contact", {"contact_phone": "+33612345678"})
+    assert field_errors(response) == {
+        "contact_name": "Please write the name of the person to call."
+    }
+
+
+def test_unknown_language_code_is_refused(reviewing: Holder) -> None:
+    response = reviewing.answer("languages", {"code": ["fr", "xx"], "action": "next"})
+    assert field_errors(response) == {
+        "codes": "One of the items is not in the list. Please choose again."
+    }
+
+
+def test_private_items_need_the_private_step_opened(reviewing: Holder) -> None:
+    response = reviewing.answer("sensitive", {"code": ["conditions/B24"], "action": "next"})
+    assert field_errors(response) == {"codes": "Open this step first to choose private items."}
+    assert "HIV infection" not in reviewing.get("/kiosk/review").text
+
+
+def test_private_item_is_printed_only_while_its_step_is_open(holder: Holder) -> None:
+    holder.walk_to_review()
+    assert "HIV infection" not in holder.get("/kiosk/sensitive").text  # closed by default
+    holder.answer("sensitive", {"action": "open"})
+    holder.answer("sensitive", {"code": ["conditions/B24"], "action": "next"})
+    assert "HIV infection" in holder.get("/kiosk/review").text
+    holder.answer("sensitive", {"action": "close"})
+    assert "HIV infection" not in holder.get("/kiosk/review").text
+
+
+def test_post_without_csrf_token_is_refused(holder: Holder) -> None:
+    holder.start()
+    response = holder.http.post(f"{holder.base}/kiosk/name", data={"name": "Amina"}, timeout=10)
+    assert response.status_code == 400
+    assert "The CSRF token is missing." in response.text
+
+
+def test_oversized_form_is_refused(holder: Holder) -> None:
+    holder.start()
+    response = holder.answer("name", {"name": "A" * 1_000_000})
+    assert response.status_code == 413
+
+
+def test_kiosk_pages_are_never_cached(holder: Holder) -> None:
+    holder.start()
+    for path in ("/kiosk/", "/kiosk/about", "/kiosk/name"):
+        assert holder.get(path).headers["Cache-Control"] == "no-store"

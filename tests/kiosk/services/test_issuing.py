@@ -1,0 +1,121 @@
+"""issue_for_holder: validate, confirm, sign, register and audit, on both databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cards.errors import ProfileError
+from kiosk.auth import StaffUser
+from kiosk.db import session_scope
+from kiosk.models.audit import AuditRow
+from kiosk.models.registry import CardRow
+from kiosk.services.issuing import (
+    IssuingError,
+    card_progress,
+    entered_clinical_fields,
+    issue_for_holder,
+)
+from kiosk.services.registry import find_card, revoke_card
+from signing.revocation import Reason
+
+TODAY = date(2026, 11, 27)
+NURSE = StaffUser(id=7, username="nurse.amal", display_name="Amal", role="clinician", facility="")
+CLERK = StaffUser(id=8, username="desk.clerk", display_name="Clerk", role="staff", facility="")
+
+
+def profile(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "name": "Amina Diallo",
+        "birth_date": "1994-03-12",
+        "blood_group": "O+",
+        "allergies": ["294505008"],
+        "medications": None,
+        "conditions": [],
+        "emergency_contact": {"name": "Moussa", "phone": "+33612345678"},
+        "languages": ["fr"],
+    }
+    base.update(changes)
+    return base
+
+
+@pytest.fixture
+def session(kiosk_app: Flask) -> Iterator[Session]:
+    with session_scope(kiosk_app.extensions["ehcard"].sessions) as db_session:
+        yield db_session
+
+
+def _issue(session: Session, app: Flask, **kwargs: Any) -> Any:
+    options: dict[str, Any] = {"holder_language": "ar", "clinician": None, "today": TODAY}
+    options.update(kwargs)
+    body = options.pop("profile", profile())
+    return issue_for_holder(session, app.extensions["ehcard"], body, **options)
+
+
+def test_issuing_signs_registers_and_audits_without_health_data(
+    session: Session, kiosk_app: Flask
+) -> None:
+    outcome = _issue(session, kiosk_app)
+    row = session.scalar(select(CardRow).where(CardRow.card_id == outcome.card_id))
+    assert row is not None and row.card_code == outcome.card_code and row.status == "active"
+    assert outcome.expires == date(2028, 11, 26) and 1 <= outcome.qr_version <= 13
+    event = session.scalar(select(AuditRow).where(AuditRow.subject == outcome.card_code))
+    assert event is not None and event.action == "card.issue" and event.actor == "kiosk"
+    kid = kiosk_app.extensions["ehcard"].keyring.issuer_key.kid.hex()
+    assert json.loads(event.details) == {
+        "issuer": kid,
+        "qr_version": outcome.qr_version,
+        "clinician_confirmed": 0,
+    }
+    assert outcome.confirmed_fields == ()
+
+
+def test_clinician_confirms_only_the_fields_that_were_answered(
+    session: Session, kiosk_app: Flask
+) -> None:
+    outcome = _issue(session, kiosk_app, clinician=NURSE)
+    # blood group, allergies (known) and conditions (none known); medications not asked
+    assert outcome.confirmed_fields == ("blood_group", "allergies", "conditions")
+    event = session.scalar(select(AuditRow).where(AuditRow.subject == outcome.card_code))
+    assert event is not None and event.actor == "nurse.amal"
+
+
+def test_unknown_blood_group_is_not_a_confirmable_answer() -> None:
+    answered = profile(blood_group="unknown", allergies=None, conditions=None)
+    assert entered_clinical_fields(answered) == ()
+
+
+def test_staff_who_are_not_clinicians_cannot_confirm(session: Session, kiosk_app: Flask) -> None:
+    with pytest.raises(IssuingError, match=r"'desk\.clerk' is not a clinician"):
+        _issue(session, kiosk_app, clinician=CLERK)
+
+
+def test_a_profile_claiming_a_confirmation_is_refused(session: Session, kiosk_app: Flask) -> None:
+    forged = profile(confirmed={"staff_id": 7, "fields": ["allergies"]})
+    with pytest.raises(IssuingError, match="only a logged-in clinician confirms items"):
+        _issue(session, kiosk_app, profile=forged)
+
+
+def test_holder_language_must_be_a_kiosk_language(session: Session, kiosk_app: Flask) -> None:
+    with pytest.raises(IssuingError, match="'xx' is not a kiosk language"):
+        _issue(session, kiosk_app, holder_language="xx")
+
+
+def test_bad_profile_is_refused_by_the_card_core(session: Session, kiosk_app: Flask) -> None:
+    with pytest.raises(ProfileError, match="birth_date: is in the future"):
+        _issue(session, kiosk_app, profile=profile(birth_date="2030"))
+
+
+def test_progress_follows_the_registry(session: Session, kiosk_app: Flask) -> None:
+    outcome = _issue(session, kiosk_app)
+    progress = card_progress(session, outcome.card_code)
+    assert (progress.state, progress.final) == ("issued", True)
+    revoke_card(session, find_card(session, outcome.card_code), Reason.LOST, today=TODAY)
+    assert card_progress(session, outcome.card_code).state == "revoked"

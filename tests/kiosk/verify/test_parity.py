@@ -1,0 +1,179 @@
+"""The browser verifier and `ehcard verify` give the same status, reason and card on every
+case: the cases generated from the Python core here, and every file in tests/vectors/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from cards.errors import VerificationError
+from cards.fhir import card_bundle
+from kiosk.cli import verification_report
+from signing.errors import SignedListError
+from signing.keys import PublicKey, load_public_key
+from signing.trust import load_trust_list
+from signing.verifier import VerifiedCard, Verifier
+from tests.kiosk.verify.cases import all_cases
+from tests.kiosk.verify.conftest import Site, open_verifier
+from tests.kiosk.verify.vectors import ROOT, Case
+
+VECTORS = Path(__file__).resolve().parents[2] / "vectors"
+RUN_ALL = """async ([cases, engine]) => {
+  const out = [];
+  for (const c of cases) out.push(await window.ehcardVerify(c.text, { ...c.context, engine }));
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def verifier_page(site: Site, browser: Browser) -> Iterator[Page]:
+    page = open_verifier(browser, f"{site.base}/V")
+    yield page
+    page.context.close()
+
+
+def python_verdict(case: Case) -> tuple[dict[str, Any], VerifiedCard | None]:
+    trust = load_trust_list(case.trust_document(), [ROOT.public])
+    verifier = Verifier(
+        trust_list=trust, clock=lambda: case.now, skew=timedelta(hours=case.skew_hours)
+    )
+    for document in case.revocations:
+        verifier.add_revocation_list(document)
+    try:
+        result = verifier.verify(case.qr_text)
+    except VerificationError as error:
+        return verification_report(None, error), None
+    return verification_report(result, None), result
+
+
+def _run(page: Page, cases: list[dict[str, Any]], engine: str) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = page.evaluate(RUN_ALL, [cases, engine])
+    return results
+
+
+@pytest.mark.parametrize("engine", ["webcrypto", "noble"])
+def test_browser_and_python_agree_on_every_generated_case(verifier_page: Page, engine: str) -> None:
+    cases = all_cases()
+    browser = _run(
+        verifier_page, [{"text": c.qr_text, "context": c.context()} for c in cases], engine
+    )
+    mismatches = []
+    for case, seen in zip(cases, browser, strict=True):
+        expected, verified = python_verdict(case)
+        if (seen["status"], seen["reason"], seen["card"]) != (
+            expected["status"],
+            expected["reason"],
+            expected["card"],
+        ):
+            mismatches.append((case.id, expected["status"], expected["reason"], seen))
+        elif case.fhir and verified is not None:
+            bundle = card_bundle(verified.card, issuer=verified.issuer.centre, timestamp=case.now)
+            if seen["fhir"] != bundle:
+                mismatches.append((case.id, "fhir", bundle, seen["fhir"]))
+    assert not mismatches, "\n".join(str(m)[:400] for m in mismatches)
+
+
+def test_generated_cases_cover_every_verdict_and_many_reasons() -> None:
+    verdicts = [python_verdict(case)[0] for case in all_cases()]
+    assert {v["status"] for v in verdicts} == {
+        "valid",
+        "invalid",
+        "expired",
+        "revoked",
+        "unknown_issuer",
+    }
+    assert len({v["reason"] for v in verdicts}) >= 25
+
+
+def test_both_engines_are_available_in_this_chromium(verifier_page: Page) -> None:
+    # Chromium has WebCrypto Ed25519: the page uses it, and the parity test forces noble too.
+    assert verifier_page.evaluate("window.ehcardEngine()") == "webcrypto"
+
+
+# ---- tests/vectors/: files made by the vector generator, when present ----------------------
+
+
+def _vector_files() -> list[Path]:
+    return sorted(p for p in VECTORS.rglob("*.json") if "schema" not in p.name)
+
+
+def external_case(path: Path) -> dict[str, Any] | None:
+    """The page input of one vector file (tests/vectors/README); None for files that are not
+    vectors. Context paths are relative to tests/vectors/."""
+    vector = json.loads(path.read_text("utf-8"))
+    if not isinstance(vector, dict) or "expected" not in vector or "context" not in vector:
+        return None
+    context = vector["context"]
+    root = load_public_key(VECTORS / context["root_key"])
+    return {
+        # List vectors have no card: their lists must be refused before any card is read.
+        "text": vector.get("qr_text") or "",
+        "context": {
+            "trust": (VECTORS / context["trust_list"]).read_bytes().hex(),
+            "rootKeys": [root.raw.hex()],
+            "revocations": [
+                (VECTORS / name).read_bytes().hex() for name in context["revocation_lists"]
+            ],
+            "now": context.get("validation_time", "2026-11-27T12:00:00Z"),
+            "skewHours": context.get("skew_hours", 24),
+        },
+        "expected": vector["expected"],
+    }
+
+
+def _python_external(page_input: dict[str, Any]) -> dict[str, Any]:
+    context = page_input["context"]
+    try:
+        trust = load_trust_list(
+            bytes.fromhex(context["trust"]),
+            [PublicKey(bytes.fromhex(k)) for k in context["rootKeys"]],
+        )
+        now = datetime.fromisoformat(context["now"].replace("Z", "+00:00"))
+        verifier = Verifier(
+            trust_list=trust, clock=lambda: now, skew=timedelta(hours=context["skewHours"])
+        )
+        for document in context["revocations"]:
+            verifier.add_revocation_list(bytes.fromhex(document))
+    except SignedListError as error:
+        return {"error": "bad_signed_list", "message": error.message}
+    try:
+        return verification_report(verifier.verify(page_input["text"]), None)
+    except VerificationError as error:
+        return verification_report(None, error)
+
+
+def _verdict(report: dict[str, Any]) -> dict[str, Any]:
+    if "error" in report:
+        return {"error": report["error"]}
+    return {"status": report["status"], "error": report["reason"], "card": report["card"]}
+
+
+def _expected_verdict(expected: dict[str, Any]) -> dict[str, Any]:
+    if expected.get("error") == "bad_signed_list":
+        return {"error": "bad_signed_list"}
+    return {"status": expected["status"], "error": expected["error"], "card": expected.get("card")}
+
+
+def test_browser_python_and_the_vector_files_agree(verifier_page: Page) -> None:
+    files = _vector_files()
+    if not files:
+        pytest.skip("tests/vectors/ holds no vector files on this branch")
+    inputs = [(path, case) for path in files if (case := external_case(path)) is not None]
+    assert inputs, "tests/vectors/ has JSON files but none reads as a vector"
+    browser = _run(verifier_page, [case for _, case in inputs], "webcrypto")
+    mismatches = []
+    for (path, case), seen in zip(inputs, browser, strict=True):
+        verdicts = {
+            "vector": _expected_verdict(case["expected"]),
+            "python": _verdict(_python_external(case)),
+            "browser": _verdict(seen),
+        }
+        if verdicts["browser"] != verdicts["vector"] or verdicts["python"] != verdicts["vector"]:
+            mismatches.append((path.relative_to(VECTORS).as_posix(), verdicts))
+    assert not mismatches, "\n".join(str(m)[:600] for m in mismatches)
