@@ -27,7 +27,8 @@ bp = Blueprint(
 )
 STAFF_ROLES = ("staff", "admin")
 PUBLIC_BLUEPRINTS = frozenset({"api"})
-TOKEN_KEY = "staff_session"  # noqa: S105 (a cookie key name, not a secret)
+# The name of the cookie session's key, not a secret.
+TOKEN_KEY = "staff_session"  # noqa: S105 # nosec B105
 
 
 @contextmanager
