@@ -56,11 +56,7 @@ class Revocation:
 
 @dataclass(frozen=True)
 class RevocationList:
-    """A full list (`since` == 0) or the entries added after counter `since`.
-
-    A delta whose `since` equals its counter carries no entry: a signed, dated
-    "nothing new since", which keeps a verifier's list age honest.
-    """
+    """A full list (`since` == 0) or the entries added after counter `since`."""
 
     issuer_kid: bytes
     counter: int
@@ -114,9 +110,8 @@ def load_revocation_list(document: bytes, issuer_key: PublicKey) -> RevocationLi
                 )
         if len({e.rid for e in entries}) != len(entries):
             raise SignedListError("revocation list lists an id twice")
-        # A delta from the current counter is empty and says "nothing new": allowed.
-        if body[5] > body[3] or (body[5] == body[3] and entries):
-            raise SignedListError("delta list starts after its own counter")
+        if body[5] >= body[3] and body[5] != 0:
+            raise SignedListError("delta list starts at or after its own counter")
         return RevocationList(
             issuer_kid=body[2],
             counter=body[3],

@@ -136,6 +136,11 @@ _COUNTER = select(func.coalesce(func.max(RevocationRow.id), 0)).where(
 )
 
 
+_PREVIOUS = select(func.coalesce(func.max(RevocationRow.id), 0)).where(
+    RevocationRow.issuer_kid == bindparam("issuer_kid"), RevocationRow.id < bindparam("counter")
+)
+
+
 def list_counter(session: Session, issuer_kid: bytes) -> int:
     """The counter of `issuer_kid`'s revocation list: the id of its newest revocation."""
     return int(session.scalar(_COUNTER, {"issuer_kid": issuer_kid}) or 0)
@@ -168,8 +173,10 @@ def revocation_list(
 ) -> bytes:
     """The signed list of `issuer_kid`'s revocations (entries after `since` for a delta).
 
-    A delta from the current counter is empty: it tells a verifier, signed and
-    dated, that its cache is still complete.
+    A verifier already up to date (`since` == counter) gets the delta from the
+    revocation before the newest: one entry it has, and a fresh signed day for
+    its list age. (A delta must start before its own counter, so "nothing new"
+    cannot be an empty delta; a full list would cost it the whole list.)
 
     Entries go out without their card's end day: one per card would split the
     list into a group per entry (100,000 realistic revocations: 1.64 MB with
@@ -189,6 +196,8 @@ def revocation_list(
             f"since={since} is not a counter of this list (0 to {counter}): fetch the full list",
             code="bad_since",
         )
+    if since == counter:
+        since = int(session.scalar(_PREVIOUS, {"issuer_kid": issuer_kid, "counter": counter}) or 0)
     rows = session.execute(
         select(RevocationRow.rid, RevocationRow.reason, RevocationRow.revoked_on).where(
             RevocationRow.issuer_kid == issuer_kid,

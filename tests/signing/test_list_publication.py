@@ -1,22 +1,12 @@
-"""What list publication needs of the signing layer: empty deltas and offline-signed trust lists."""
+"""What list publication needs of the signing layer: trust lists signed by an offline root."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
 from cards import cbor
 from signing.errors import SignedListError
 from signing.keys import PrivateKey
-from signing.revocation import (
-    Reason,
-    Revocation,
-    RevocationCache,
-    RevocationList,
-    load_revocation_list,
-    sign_revocation_list,
-)
 from signing.trust import (
     TrustList,
     decode_trust_body,
@@ -25,25 +15,6 @@ from signing.trust import (
     sign_trust_body,
     sign_trust_list,
 )
-
-LOST = Revocation(bytes(8), Reason.LOST, date(2026, 11, 1))
-
-
-def test_a_delta_from_the_current_counter_is_an_empty_nothing_new(issuer_key: PrivateKey) -> None:
-    kid = issuer_key.kid
-    full = RevocationList(kid, 5, date(2026, 11, 1), (LOST,))
-    nothing_new = RevocationList(kid, 5, date(2026, 11, 2), (), since=5)
-    loaded = load_revocation_list(sign_revocation_list(nothing_new, issuer_key), issuer_key.public)
-    assert (loaded.since, loaded.counter, loaded.entries) == (5, 5, ())
-    cache = RevocationCache()
-    cache.extend([full, loaded])
-    assert cache.issued[kid] == date(2026, 11, 2) and len(cache.entries[kid]) == 1
-
-
-def test_a_delta_from_its_own_counter_with_entries_is_refused(issuer_key: PrivateKey) -> None:
-    odd = RevocationList(issuer_key.kid, 5, date(2026, 11, 2), (LOST,), since=5)
-    with pytest.raises(SignedListError, match="delta list starts after its own counter"):
-        load_revocation_list(sign_revocation_list(odd, issuer_key), issuer_key.public)
 
 
 def test_an_exported_trust_body_signs_to_the_same_list(

@@ -103,7 +103,7 @@ def test_revoke_then_reissue_in_the_browser_and_verify_with_the_published_lists(
     (tmp_path / f"{kid}.cbor").write_bytes(revocations)
 
     code, report = ehcard_verify(old.qr_text, tmp_path, kid, root_pub)
-    assert (code, report["status"], report["reason"]) == (1, "revoked", "revoked")
+    assert (code, report["status"], report["reason"]) == (1, "revoked", "lost")
     assert "(lost)" in report["message"]
     code, report = ehcard_verify(new_text, tmp_path, kid, root_pub)
     assert (code, report["status"]) == (0, "valid")
