@@ -38,6 +38,8 @@ SEX_CODES = {Sex.MALE: 1, Sex.FEMALE: 2, Sex.OTHER: 9}
 _SEX_OF_CODE = {v: k for k, v in SEX_CODES.items()}
 PROVENANCE_BITS = {f: 1 << i for i, f in enumerate(ClinicalField)}
 MAX_LIST_ITEMS = 16
+# Exact types: `type(v) is int` everywhere, never isinstance, which lets bool through.
+_INT_ONLY = frozenset({int})
 
 T = TypeVar("T")
 
@@ -86,7 +88,7 @@ def decode_body(data: bytes) -> Card:
     if type(body) is not dict:
         raise Malformed("card body is not a CBOR map", code="wrong_type")
     keys = body.keys()
-    if not keys <= KNOWN_KEYS or any(type(k) is not int for k in keys):
+    if not keys <= KNOWN_KEYS or not set(map(type, keys)) <= _INT_ONLY:
         raise Malformed(
             f"unknown body key(s) {sorted(map(repr, keys - KNOWN_KEYS))}", code="unknown_key"
         )
@@ -169,9 +171,9 @@ def _blood(value: Any) -> str | None:
 def _allergies(value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None
-    if type(value) is not list or any(type(v) is not int for v in value):
+    if type(value) is not list or not set(map(type, value)) <= _INT_ONLY:
         raise Malformed("allergies must be an array of integers", code="wrong_type")
-    if any(not 100000 <= v < 10**18 for v in value):
+    if value and (min(value) < 100000 or max(value) >= 10**18):
         raise Malformed("allergy code is not a SNOMED CT id", code="out_of_range")
     return _unique(tuple(map(str, value)), "allergies")
 
@@ -182,9 +184,11 @@ def _packed(
     if value is None:
         return None
     packed = _exact(value, bytes, what)
-    if len(packed) % width or len(packed) > width * MAX_LIST_ITEMS:
+    size = len(packed)
+    if size % width or size > width * MAX_LIST_ITEMS:
         raise Malformed(f"{what} is not a whole number of codes", code="out_of_range")
-    return _unique(tuple(unpack(packed[i : i + width]) for i in range(0, len(packed), width)), what)
+    codes = tuple(map(unpack, [packed[i : i + width] for i in range(0, size, width)]))
+    return _unique(codes, what)
 
 
 def _unique(codes: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -213,7 +217,7 @@ def _contact(value: Any) -> EmergencyContact | None:
 def _provenance(value: Any) -> Provenance:
     if value is None:
         return Provenance()
-    if type(value) is not list or len(value) != 2 or any(type(v) is not int for v in value):
+    if type(value) is not list or len(value) != 2 or not set(map(type, value)) <= _INT_ONLY:
         raise Malformed("provenance must be [bits, staff id]", code="wrong_type")
     bits, staff_id = value
     if not 0 < bits < 1 << len(PROVENANCE_BITS) or staff_id < 0:

@@ -151,7 +151,7 @@ def check_name(name: str) -> str | None:
     """Why `name` cannot be printed safely on a card, or None when it can."""
     if not name or name != name.strip() or "  " in name:
         return "must not be empty or have leading, trailing or double spaces"
-    if unicodedata.normalize("NFC", name) != name:
+    if not unicodedata.is_normalized("NFC", name):
         return "must be in Unicode NFC form"
     if name.translate(_PUNCTUATION_DELETE).isalpha():
         return None  # letters only (category L): the common case, checked in C
@@ -171,20 +171,30 @@ def check_name(name: str) -> str | None:
 
 
 _WINDOW_PUNCTUATION_BYTES = bytes(_WINDOW_PUNCTUATION.values())
+_WINDOW_PUNCTUATION_DELETE = str.maketrans("", "", "".join(_WINDOW_PUNCTUATION))
 
 
 def pack_name(name: str) -> str | bytes:
-    letters = [ord(c) for c in name if c not in _WINDOW_PUNCTUATION]
+    letters = name.translate(_WINDOW_PUNCTUATION_DELETE)
     if not letters:
         return name
-    window = min(letters)
+    window = ord(min(letters))
     # The window start is two bytes: names above U+FFFF (rare historic scripts) stay UTF-8.
-    if not 0x80 <= window <= 0xFFFF or max(letters) - window >= _WINDOW_SPAN or "." in name:
+    span = ord(max(letters)) - window
+    if not 0x80 <= window <= 0xFFFF or span >= _WINDOW_SPAN or "." in name:
         return name
     packed = window.to_bytes(2, "big") + bytes(
         _WINDOW_PUNCTUATION[c] if c in _WINDOW_PUNCTUATION else ord(c) - window for c in name
     )
     return packed if len(packed) < len(name.encode("utf-8")) else name
+
+
+@lru_cache(maxsize=64)
+def _window_table(window: int) -> dict[int, int]:
+    """Byte -> code point of a packed name with this window start (a script has one or two)."""
+    table = {offset: window + offset for offset in range(_WINDOW_SPAN)}
+    table.update((byte, ord(char)) for byte, char in _PUNCTUATION_OF_BYTE.items())
+    return table
 
 
 def unpack_name(value: str | bytes) -> str:
@@ -198,9 +208,7 @@ def unpack_name(value: str | bytes) -> str:
         window = int.from_bytes(value[:2], "big")
         offsets = value[2:]
         letters = offsets.translate(None, _WINDOW_PUNCTUATION_BYTES)
-        name = "".join(map(chr, map(window.__add__, offsets))).translate(
-            {window + b: c for b, c in _PUNCTUATION_OF_BYTE.items()}
-        )
+        name = offsets.decode("latin-1").translate(_window_table(window))
         canonical = (
             window >= 0x80
             and bool(letters)

@@ -14,13 +14,16 @@ from cards.errors import CardError, VerificationError
 from cards.export import card_to_json
 from cards.fhir import card_bundle
 from cards.summary import card_summary, verdict_line
+from cards.valuesets import UI_LANGUAGES
 from kiosk import db
 from kiosk.cli_admin import audit, backup, restore, user
 from kiosk.cli_keys import keys, trust
+from kiosk.cli_print import print_worker
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
 from kiosk.services import registry
 from kiosk.services.audit import record_event
+from kiosk.services.card_files import write_card_files
 from kiosk.services.qrimage import decode_qr_image, write_qr_png
 from kiosk.sessions import cli_session
 from signing.keys import load_public_key
@@ -59,7 +62,7 @@ def main(ctx: click.Context, instance: Path) -> None:
     ctx.obj = load_settings(instance)
 
 
-for command in (user, audit, backup, restore, keys, trust):
+for command in (user, audit, backup, restore, keys, trust, print_worker):
     main.add_command(command)
 
 
@@ -79,11 +82,45 @@ def init(settings: Settings) -> None:
 @click.argument("profile", type=click.File("rb"))
 @click.option("--qr", "qr_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option(
+    "--card",
+    "card_png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the whole card (front above back) as PNG, 300 dpi.",
+)
+@click.option(
+    "--pdf",
+    "card_pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the card as a two-page CR80 PDF (85.6 x 54 mm).",
+)
+@click.option(
+    "--a4",
+    "sheet_pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write front and back side by side on A4, to cut out and fold.",
+)
+@click.option(
+    "--lang",
+    "holder_language",
+    type=click.Choice(UI_LANGUAGES),
+    default=None,
+    help="The holder's language, printed beside the card language (EHCARD_CARD_LANGUAGE).",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print card id, QR text, version, ECC as JSON."
 )
 @click.pass_obj
-def issue(settings: Settings, profile: Any, qr_path: Path, as_json: bool) -> None:
-    """Sign a card from a PROFILE.json and write its QR code as PNG."""
+def issue(
+    settings: Settings,
+    profile: Any,
+    qr_path: Path,
+    card_png: Path | None,
+    card_pdf: Path | None,
+    sheet_pdf: Path | None,
+    holder_language: str | None,
+    as_json: bool,
+) -> None:
+    """Sign a card from a PROFILE.json; write its QR code as PNG, and the card if asked."""
     try:
         data = json.load(profile)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -93,6 +130,15 @@ def issue(settings: Settings, profile: Any, qr_path: Path, as_json: bool) -> Non
     with cli_session(settings) as session:
         issued = registry.issue_card(session, settings, keyring, data, today=today())
         record_event(session, "card.issue", actor="cli", subject=f"card:{issued.card.card_code}")
+        # Inside the transaction: a card that cannot be rendered is not issued.
+        write_card_files(
+            issued,
+            settings,
+            holder_language=holder_language or settings.card_language,
+            png=card_png,
+            pdf=card_pdf,
+            a4=sheet_pdf,
+        )
     write_qr_png(issued.symbol, qr_path)
     summary = {
         "card_id": issued.card.card_id.hex(),

@@ -40,10 +40,17 @@ class Settings:
     clock_skew_hours: int = 24
     # The verifier page warns (and still verifies) once its cached lists are older than this.
     list_max_age_hours: int = 72
-    printer: str = ""
+    printer: str = ""  # file:PATH, tcp:HOST:PORT, usb:VID:PID; empty: a file in the instance
     printer_profile: str = "58mm"
+    printer_timeout_seconds: int = 10
+    # "thread": the app runs the print worker; "external": `ehcard print-worker` does
+    # (one process must own the printer, e.g. under gunicorn); empty: thread unless testing.
+    print_worker: str = ""
     idle_timeout_seconds: int = 120
     print_job_grace_minutes: int = 15
+    print_job_unprinted_hours: int = 24
+    print_job_key_file: Path | None = None
+    font_dir: Path | None = None
     staff_idle_minutes: int = 15
     staff_session_hours: int = 10
     login_max_failures: int = 5
@@ -112,6 +119,8 @@ def load_settings(
     settings = replace(Settings(instance=instance_path), **values)
     if settings.mode not in ("development", "production"):
         raise ConfigError("EHCARD_MODE must be 'development' or 'production'")
+    if settings.print_worker not in ("", "thread", "external"):
+        raise ConfigError("EHCARD_PRINT_WORKER must be 'thread' or 'external'")
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
     if not settings.is_development:

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import db
 from kiosk.config import Settings
+from kiosk.services import printing
 from kiosk.services.audit import audit_session_info
 from kiosk.services.instance_secrets import load_instance_secrets
 
 
 def session_factory(settings: Settings, engine: Engine) -> sessionmaker[Session]:
-    """Sessions that carry the audit key, so that anything they do can be audited."""
+    """Sessions that carry the audit key and the print job key, so that anything they do
+    can be audited and any print job sealed; web processes, CLI and print worker alike."""
     secrets = load_instance_secrets(settings)
-    return sessionmaker(engine, expire_on_commit=False, info=audit_session_info(secrets.audit_key))
+    grace = timedelta(minutes=settings.print_job_grace_minutes)
+    info = {
+        **audit_session_info(secrets.audit_key),
+        **printing.session_info(printing.load_job_key(settings), grace=grace),
+    }
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from kiosk.errors import register_error_handlers
 from kiosk.i18n import init_i18n
 from kiosk.models.accounts import UserRow
 from kiosk.services import keyring as keyring_service
+from kiosk.services.print_worker import print_worker_for
 from kiosk.sessions import session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     sessions = session_factory(settings, engine)
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, stamp)
+    app.extensions["ehcard.print_worker"] = print_worker_for(settings, sessions, testing=testing)
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,

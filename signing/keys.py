@@ -28,15 +28,18 @@ def key_id(public_key: bytes) -> bytes:
 class PublicKey:
     raw: bytes
     _verify_key: VerifyKey = field(init=False, repr=False, compare=False)
+    # Looked up on every verification (trust list, revocation cache): hashed once.
+    _kid: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.raw) != 32:
             raise KeyFileError(f"an Ed25519 public key is 32 bytes, not {len(self.raw)}")
         object.__setattr__(self, "_verify_key", VerifyKey(self.raw))
+        object.__setattr__(self, "_kid", key_id(self.raw))
 
     @property
     def kid(self) -> bytes:
-        return key_id(self.raw)
+        return self._kid
 
     def verifies(self, message: bytes, signature: bytes) -> bool:
         try:

@@ -1,9 +1,9 @@
 """Issue a card for a holder at the kiosk: the one place the reception flow calls.
 
 `issue_for_holder` validates the profile, applies a clinician's confirmation,
-signs and registers the card and writes the audit event, all in the caller's
-transaction. Printing and the full record join here, so the screens never
-change when they do. `card_progress` is what the print status page polls.
+signs and registers the card, queues it for printing and writes the audit
+event, all in the caller's transaction: a card is registered if and only if
+its print job exists. `card_progress` is what the print status page polls.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from cards.errors import CardError
 from cards.model import ClinicalField
 from cards.valuesets import UI_LANGUAGES
 from kiosk.auth import StaffUser
-from kiosk.services import audit
+from kiosk.services import audit, printing
 from kiosk.services.registry import find_card, issue_card
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ class IssueOutcome:
     qr_version: int
     expires: date
     confirmed_fields: tuple[str, ...]
+    print_job: int
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class CardProgress:
 
 
 # "issued" and "revoked" come from the registry; the others are the print
-# worker's job states, which the screens already know how to show.
+# worker's job states.
 PROGRESS_STATES = (
     "issued",
     "revoked",
@@ -70,6 +71,7 @@ PROGRESS_STATES = (
     "done",
     "failed",
 )
+FINAL_STATES = frozenset({"issued", "revoked", "done", "failed"})
 
 
 def entered_clinical_fields(profile: dict[str, Any]) -> tuple[str, ...]:
@@ -122,6 +124,7 @@ def issue_for_holder(
         today=today or datetime.now(UTC).date(),
     )
     card = issued.card
+    job = printing.enqueue_card(session, issued, holder_language=holder_language)
     confirmed = tuple(f.value for f in ClinicalField if f in card.provenance.confirmed)
     audit.record_event(
         session,
@@ -140,11 +143,24 @@ def issue_for_holder(
         qr_version=issued.symbol.version,
         expires=card.expires,
         confirmed_fields=confirmed,
+        print_job=job,
     )
 
 
 def card_progress(session: Session, card_code: str) -> CardProgress:
     """The state of a card issued at this kiosk, as the print status page shows it."""
     row = find_card(session, card_code)
-    state = "issued" if row.status == "active" else "revoked"
-    return CardProgress(state=state, attempts=0, message="", final=True)
+    if row.status != "active":
+        return CardProgress(state="revoked", attempts=0, message="", final=True)
+    job = printing.latest_job(session, row.card_id)
+    if job is None:
+        return CardProgress(state="issued", attempts=0, message="", final=True)
+    status = printing.job_status(session, job)
+    # A job erased after its grace period was printed long ago.
+    state = "done" if status.status == "expired" else status.status
+    return CardProgress(
+        state=state,
+        attempts=status.attempts,
+        message=status.message,
+        final=state in FINAL_STATES,
+    )

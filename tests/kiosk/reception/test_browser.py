@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.kiosk.reception.conftest import build, flow_rows, serve
 
@@ -64,7 +65,16 @@ class Walk:
     def shot(self, name: str, *, whole: bool = False) -> None:
         """The screen as the holder sees it (`whole`: the full page, scrolled)."""
         self.shots += 1
-        self.page.screenshot(path=self.folder / f"{self.shots:02d}-{name}.png", full_page=whole)
+        path = self.folder / f"{self.shots:02d}-{name}.png"
+        # Chromium may refuse a capture while a loaded machine is still painting: try again.
+        for attempt in range(3):
+            try:
+                self.page.screenshot(path=path, full_page=whole)
+                return
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+                self.page.wait_for_timeout(500)
 
     def tap(self, selector: str) -> None:
         self.page.locator(selector).first.click()
@@ -120,7 +130,16 @@ TEXT_GAPS = """block => {
 }"""
 
 
-def test_whole_flow_in_arabic_reads_right_to_left(page: Page, kiosk_url: str) -> None:
+def print_queued_card(page: Page, app: Flask) -> None:
+    """The card waits for the printer; the kiosk's worker prints it and the screen follows."""
+    page.wait_for_selector("#print-status[data-state=queued]")
+    assert app.extensions["ehcard.print_worker"].run_once() is not None
+    page.wait_for_selector("#print-status[data-state=done]", timeout=15000)
+
+
+def test_whole_flow_in_arabic_reads_right_to_left(
+    page: Page, kiosk_url: str, kiosk_app: Flask
+) -> None:
     walk = Walk(page, kiosk_url, "ar")
     walk.begin("ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
@@ -146,7 +165,7 @@ def test_whole_flow_in_arabic_reads_right_to_left(page: Page, kiosk_url: str) ->
     review = page.locator(".card-preview").inner_text()
     assert "أمينة ديالو" in review and "Diabète de type 2" in review
     walk.tap("#issue")
-    page.wait_for_selector("#print-status[data-state=issued]")
+    print_queued_card(page, kiosk_app)
     walk.shot("done")
     assert "أمينة" not in page.content()
 
@@ -158,7 +177,7 @@ def assert_mirrored_review(page: Page) -> None:
     assert holder and card and holder["x"] > card["x"]
 
 
-def test_whole_flow_in_tigrinya(page: Page, kiosk_url: str) -> None:
+def test_whole_flow_in_tigrinya(page: Page, kiosk_url: str, kiosk_app: Flask) -> None:
     walk = Walk(page, kiosk_url, "ti")
     walk.begin("ti")
     assert page.locator("html").get_attribute("dir") == "ltr"
@@ -175,12 +194,12 @@ def test_whole_flow_in_tigrinya(page: Page, kiosk_url: str) -> None:
     review = page.locator(".card-preview").inner_text()
     assert "ሰላም ተስፋይ" in review and "SELAM TESFAY" in review and "ኣዝማ" in review
     walk.tap("#issue")
-    page.wait_for_selector("#print-status[data-state=issued]")
+    print_queued_card(page, kiosk_app)
     walk.shot("done")
 
 
 def test_whole_flow_in_french_with_search_filters_and_a_private_item(
-    page: Page, kiosk_url: str
+    page: Page, kiosk_url: str, kiosk_app: Flask
 ) -> None:
     walk = Walk(page, kiosk_url, "fr")
     walk.begin("fr")
@@ -214,7 +233,7 @@ def test_whole_flow_in_french_with_search_filters_and_a_private_item(
     walk.shot("review", whole=True)
     assert "Enceinte" in page.locator(".card-preview").inner_text()
     walk.tap("#issue")
-    page.wait_for_selector("#print-status[data-state=issued]")
+    print_queued_card(page, kiosk_app)
     walk.shot("done")
 
 

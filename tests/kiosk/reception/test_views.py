@@ -57,11 +57,16 @@ def test_issuing_registers_the_card_and_erases_the_answers(
         assert page.url.endswith("/kiosk/done") and "Amina" not in page.text
 
 
-def test_print_status_reports_the_registry_state(holder: Holder) -> None:
+def test_print_status_reports_the_print_job(holder: Holder) -> None:
     holder.walk_to_review()
     holder.post("/kiosk/issue")
     status = holder.get("/kiosk/done/status", headers={"Accept": "application/json"}).json()
-    assert status == {"state": "issued", "attempts": 0, "message": "", "final": True}
+    assert status == {
+        "state": "queued",
+        "attempts": 0,
+        "message": "Waiting for the printer.",
+        "final": False,
+    }
 
 
 def test_print_status_page_can_show_every_progress_state_in_the_holders_language(

@@ -17,6 +17,7 @@ from kiosk.auth import StaffUser
 from kiosk.db import session_scope
 from kiosk.models.audit import AuditRow
 from kiosk.models.registry import CardRow
+from kiosk.services import printing
 from kiosk.services.issuing import (
     IssuingError,
     card_progress,
@@ -113,9 +114,20 @@ def test_bad_profile_is_refused_by_the_card_core(session: Session, kiosk_app: Fl
         _issue(session, kiosk_app, profile=profile(birth_date="2030"))
 
 
-def test_progress_follows_the_registry(session: Session, kiosk_app: Flask) -> None:
+def test_progress_follows_the_print_job_then_the_registry(
+    session: Session, kiosk_app: Flask
+) -> None:
     outcome = _issue(session, kiosk_app)
+    assert printing.latest_job(session, outcome.card_id) == outcome.print_job
     progress = card_progress(session, outcome.card_code)
-    assert (progress.state, progress.final) == ("issued", True)
+    assert (progress.state, progress.final) == ("queued", False)
+    assert printing.claim(session, outcome.print_job, "queued", printing.utc_now())
+    assert card_progress(session, outcome.card_code).state == "printing"
     revoke_card(session, find_card(session, outcome.card_code), Reason.LOST, today=TODAY)
     assert card_progress(session, outcome.card_code).state == "revoked"
+
+
+def test_every_issued_card_has_its_print_job(session: Session, kiosk_app: Flask) -> None:
+    outcome = _issue(session, kiosk_app)
+    status = printing.job_status(session, outcome.print_job)
+    assert (status.kind, status.status) == ("card", "queued")

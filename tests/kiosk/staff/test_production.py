@@ -26,6 +26,7 @@ def test_production_pages_carry_hsts_and_a_secure_cookie(
             "trust_list_file": str(tmp_path / "dev" / "trust.cbor"),
             "secret_key_file": str(secrets / "secret_key"),
             "instance_key_file": str(secrets / "instance.key"),
+            "print_job_key_file": str(secrets / "print_job.key"),
         }
     )
     try:

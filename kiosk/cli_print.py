@@ -1,0 +1,40 @@
+"""`ehcard print-worker`: the print worker in the foreground, owning the printer."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+import click
+
+from kiosk import db
+from kiosk.config import Settings
+from kiosk.services.print_worker import build_print_worker
+from kiosk.sessions import session_factory
+
+
+@click.command("print-worker")
+@click.pass_obj
+def print_worker(settings: Settings) -> None:
+    """Print queued cards and slips on EHCARD_PRINTER until stopped (Ctrl-C, SIGTERM).
+
+    Run one per printer, with EHCARD_PRINT_WORKER=external for the web processes.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+    worker = build_print_worker(settings, session_factory(settings, engine))
+
+    def _stop(_signal: int, _frame: FrameType | None) -> None:
+        worker.stop(timeout=0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"print worker on {worker.printer.name} ({settings.printer_profile})")
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.dispose()
+    click.echo("print worker stopped")

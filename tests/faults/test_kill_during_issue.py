@@ -1,0 +1,71 @@
+"""SIGKILL during issuance: no unknown card, no card lost, every job done or waiting."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from kiosk.db import session_scope
+from kiosk.models.printing import PrintJobRow
+from kiosk.models.registry import CardRow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _kill_at(point: str, instance: Path, database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.faults.kill_during_issue", str(instance), database_url,
+         point],
+        capture_output=True, text=True, timeout=120, cwd=ROOT, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def instance(tmp_path: Path, database_url: str) -> Path:
+    app = create_app(
+        {"instance": tmp_path / "instance", "database_url": database_url, "TESTING": True}
+    )
+    app.extensions["ehcard"].engine.dispose()
+    return tmp_path / "instance"
+
+
+def test_killed_between_signing_and_storing_leaves_nothing(
+    instance: Path, database_url: str
+) -> None:
+    result = _kill_at("after-signing", instance, database_url)
+    assert result.returncode == -signal.SIGKILL
+    assert result.stdout == ""
+    app = create_app({"instance": instance, "database_url": database_url, "TESTING": True})
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        assert session.scalars(select(CardRow)).all() == []
+        assert session.scalars(select(PrintJobRow)).all() == []
+    app.extensions["ehcard"].engine.dispose()
+
+
+def test_killed_between_storing_and_printing_prints_after_recovery(
+    instance: Path, database_url: str
+) -> None:
+    result = _kill_at("after-storing", instance, database_url)
+    assert result.returncode == -signal.SIGKILL
+    card_id = bytes.fromhex(result.stdout.strip())
+    app = create_app({"instance": instance, "database_url": database_url, "TESTING": True})
+    worker = app.extensions["ehcard.print_worker"]
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        card = session.scalar(select(CardRow).where(CardRow.card_id == card_id))
+        job = session.scalar(select(PrintJobRow).where(PrintJobRow.card_id == card_id))
+        assert card is not None and card.status == "active"
+        assert job is not None and job.status == "queued"
+    assert worker.run_once() is not None
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        job = session.scalar(select(PrintJobRow).where(PrintJobRow.card_id == card_id))
+        assert job is not None and job.status == "done"
+    assert (instance / "printer.escpos").stat().st_size > 1000
+    app.extensions["ehcard"].engine.dispose()

@@ -1,0 +1,59 @@
+"""Helpers for print queue tests: a clock the tests move, a worker, issued cards."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from kiosk.db import session_scope
+from kiosk.services import registry
+from kiosk.services.print_worker import PrintSetup, PrintWorker
+from kiosk.services.printers import Printer
+from kiosk.web import Services
+from signing.issuance import IssuedCard
+
+REFERENCE_PROFILE = {
+    "name": "ሰላም ተስፋይ",
+    "name_latin": "SELAM TESFAY",
+    "birth_date": "1994-03-12",
+    "blood_group": "A+",
+    "allergies": ["294505008"],
+    "medications": ["A10AE04"],
+    "conditions": ["E10"],
+    "emergency_contact": {"name": "Moussa", "phone": "+33612345678"},
+    "languages": ["ti", "fr"],
+}
+
+
+class Clock:
+    """Now, until a test moves it on."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def make_worker(services: Services, printer: Printer, clock: Clock) -> PrintWorker:
+    return PrintWorker(
+        printer=printer,
+        sessions=services.sessions,
+        setup=PrintSetup.from_settings(services.settings),
+        grace=timedelta(minutes=services.settings.print_job_grace_minutes),
+        unprinted=timedelta(hours=services.settings.print_job_unprinted_hours),
+        clock=clock,
+    )
+
+
+def issue(services: Services) -> IssuedCard:
+    with session_scope(services.sessions) as session:
+        return registry.issue_card(
+            session,
+            services.settings,
+            services.keyring,
+            REFERENCE_PROFILE,
+            today=datetime.now(UTC).date(),
+        )

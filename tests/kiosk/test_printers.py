@@ -1,0 +1,146 @@
+"""Printer backends named by EHCARD_PRINTER, their faults, and the job key's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from kiosk.config import ConfigError, load_settings
+from kiosk.services.printers import (
+    FilePrinter,
+    NetworkPrinter,
+    PrinterFault,
+    UsbPrinter,
+    paper_out_after,
+    paper_out_now,
+    printer_from_setting,
+)
+from kiosk.services.printing import load_job_key
+from tests.escpos_stream import parse_job
+from tests.kiosk.fake_printer import FakePrinter
+
+INSTANCE = Path("/srv/ehcard/instance")
+JOB = b"\x1b@\x1dv0\x00\x01\x00\x02\x00\x80\x01\x1dV\x01"  # a 8x2 raster: two dots, then cut
+
+
+@pytest.fixture
+def fake_printer() -> Iterator[FakePrinter]:
+    printer = FakePrinter()
+    yield printer
+    printer.close()
+
+
+@pytest.mark.parametrize(
+    ("setting", "printer"),
+    [
+        ("", FilePrinter(INSTANCE / "printer.escpos")),
+        ("file:/dev/usb/lp0", FilePrinter(Path("/dev/usb/lp0"))),
+        ("tcp:192.168.1.50", NetworkPrinter("192.168.1.50", 9100, timeout=5)),
+        ("tcp:printer.local:9101", NetworkPrinter("printer.local", 9101, timeout=5)),
+        ("tcp:[fd00::7]:9100", NetworkPrinter("fd00::7", 9100, timeout=5)),
+        ("usb:04b8:0202", UsbPrinter(0x04B8, 0x0202, timeout=5)),
+    ],
+)
+def test_printer_setting_names_a_backend(setting: str, printer: object) -> None:
+    assert printer_from_setting(setting, instance=INSTANCE, timeout=5) == printer
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("lpt1", "is not file:PATH, tcp:HOST"),
+        ("file:", "is not file:PATH"),
+        ("tcp:", "is not file:PATH"),
+        ("tcp:printer:99999", "port 99999 is out of range"),
+        ("usb:4b8:202", "hexadecimal, e.g. usb:04b8:0202"),
+    ],
+)
+def test_bad_printer_setting_is_named(setting: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        printer_from_setting(setting, instance=INSTANCE, timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("answer", "out"), [(0x12, False), (0x1E, False), (0x72, True), (0x7E, True)]
+)
+def test_real_time_paper_status_bits(answer: int, out: bool) -> None:
+    assert paper_out_now(answer) is out  # DLE EOT 4: 0x0C near end, 0x60 paper end
+
+
+@pytest.mark.parametrize(("answer", "out"), [(0x00, False), (0x03, False), (0x0F, True)])
+def test_in_sequence_paper_status_bits(answer: int, out: bool) -> None:
+    assert paper_out_after(answer) is out  # GS r 1: 0x03 near end, 0x0C paper end
+
+
+def test_network_printer_sends_the_job_between_two_status_queries(
+    fake_printer: FakePrinter,
+) -> None:
+    NetworkPrinter("127.0.0.1", fake_printer.port, timeout=1).print_job(JOB)
+    assert fake_printer.errors == []
+    printed, _ = parse_job(JOB)
+    assert [p.tobytes() for p in fake_printer.printed] == [printed.tobytes()]
+
+
+def test_network_printer_without_paper_sends_nothing(fake_printer: FakePrinter) -> None:
+    fake_printer.paper = False
+    with pytest.raises(PrinterFault, match="out of paper") as caught:
+        NetworkPrinter("127.0.0.1", fake_printer.port, timeout=1).print_job(JOB)
+    assert caught.value.status == "paper_out"
+    assert fake_printer.printed == []
+
+
+def test_absent_usb_printer_is_offline() -> None:
+    with pytest.raises(PrinterFault, match="no USB printer usb:04b8:0e15") as caught:
+        UsbPrinter(0x04B8, 0x0E15, timeout=0.5).print_job(JOB)
+    assert caught.value.status == "offline"
+
+
+def test_file_printer_appends_jobs_and_an_unwritable_path_is_offline(tmp_path: Path) -> None:
+    printer = FilePrinter(tmp_path / "spool" / "printer.escpos")
+    printer.print_job(JOB)
+    printer.print_job(JOB)
+    assert printer.path.read_bytes() == JOB * 2
+    with pytest.raises(PrinterFault, match="cannot write to") as caught:
+        FilePrinter(tmp_path).print_job(JOB)  # a directory
+    assert caught.value.status == "offline"
+
+
+def test_development_job_key_is_generated_private(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, {})
+    key = load_job_key(settings)
+    path = settings.keys_dir / "print_job.key"
+    assert len(key) == 32 and path.stat().st_mode & 0o777 == 0o600
+    assert load_job_key(settings) == key
+
+
+def test_production_needs_a_job_key_file_and_a_good_one(tmp_path: Path) -> None:
+    required = {
+        "mode": "production",
+        "issuer_key_file": str(tmp_path / "issuer.key"),
+        "root_public_key_file": str(tmp_path / "root.pub"),
+        "trust_list_file": str(tmp_path / "trust.cbor"),
+        "secret_key_file": str(tmp_path / "secret"),
+    }
+    with pytest.raises(ConfigError, match="production mode needs EHCARD_PRINT_JOB_KEY_FILE"):
+        load_job_key(load_settings(tmp_path, required))
+    bad = tmp_path / "job.key"
+    bad.write_text("c2hvcnQ=\n")
+    with pytest.raises(ConfigError, match="must hold 32 bytes"):
+        load_job_key(load_settings(tmp_path, {**required, "print_job_key_file": str(bad)}))
+    with pytest.raises(ConfigError, match="needs the print job key file"):
+        missing = str(tmp_path / "missing.key")
+        load_job_key(load_settings(tmp_path, {**required, "print_job_key_file": missing}))
+
+
+def test_app_leaves_an_external_print_worker_to_its_command(tmp_path: Path) -> None:
+    application = create_app({"instance": tmp_path, "print_worker": "external", "TESTING": True})
+    assert application.extensions["ehcard.print_worker"] is None
+    application.extensions["ehcard"].engine.dispose()
+
+
+def test_print_worker_mode_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="EHCARD_PRINT_WORKER must be 'thread' or 'external'"):
+        load_settings(tmp_path, {"print_worker": "sometimes"})
