@@ -87,7 +87,7 @@ def free_port() -> int:
 
 def prepare_instance(folder: Path) -> str:
     """A development instance whose issuer has LIST_ENTRIES revocations; returns its kid."""
-    app = create_app({"instance": folder})
+    app = create_app({"instance": folder, "print_worker": "external"})
     services = app.extensions["ehcard"]
     kid = services.keyring.issuer_key.kid
     rows = [
@@ -103,7 +103,7 @@ def prepare_instance(folder: Path) -> str:
 @contextmanager
 def gunicorn(folder: Path, workers: int) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "EHCARD_INSTANCE": str(folder)}
+    env = {**os.environ, "EHCARD_INSTANCE": str(folder), "EHCARD_PRINT_WORKER": "external"}
     # Fixed arguments and no shell here and in load(): nothing comes from outside.
     server = subprocess.Popen(  # nosec B603
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import tempfile
 from pathlib import Path
@@ -13,11 +12,11 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from cards.errors import CardError
-from cards.render.qr_png import qr_png
+from cards.valuesets import UI_LANGUAGES
 from kiosk.auth import role_required
 from kiosk.errors import status_of
 from kiosk.models.registry import CardRow
-from kiosk.services import registry
+from kiosk.services import printing, registry
 from kiosk.services.audit import recent_events, record_event
 from kiosk.services.card_detail import card_detail, holder_of
 from kiosk.services.clock import utc_now
@@ -25,8 +24,8 @@ from kiosk.services.qrimage import decode_qr_image
 from kiosk.services.reissue import card_to_profile, read_presented_card, reissue_card
 from kiosk.staff import STAFF_ROLES, actor, bp, database
 from kiosk.staff.forms import REASON_LABELS, PlainForm, ReissueForm, RevokeForm, SearchForm
-from kiosk.staff.printing_link import console_printing
 from kiosk.web import services
+from signing.issuance import IssuedCard
 from signing.revocation import Reason
 
 RECENT_ACTIONS = frozenset(
@@ -80,11 +79,11 @@ def card(code: str) -> str:
             session, services().settings, services().keyring, row, today=utc_now().date()
         )
         record_event(session, "card.view", actor=actor(), subject=f"card:{row.card_code}")
-        printing = console_printing()
-        job = printing.reprintable_job(session, row.card_id) if printing else None
+        job = printing.latest_job(session, row.card_id)
+        job_status = printing.job_status(session, job) if job is not None else None
     return render_template(
         "staff/card.html", card=detail, revoke_form=RevokeForm(), plain_form=PlainForm(),
-        reasons=REASON_LABELS, printing=printing is not None, reprint_job=job,
+        reasons=REASON_LABELS, print_job=job_status,
     )  # fmt: skip
 
 
@@ -165,31 +164,33 @@ def reissue(code: str) -> Page:
             form.submit.errors = [error.message]
             page = render_template("staff/reissue.html", card=detail, form=form)
             return page, status_of(error)
-        printing = console_printing()
-        job = printing.print_card(session, issued, actor=actor()) if printing else None
+        printing.enqueue_card(session, issued, holder_language=_print_language(issued))
     new_code = issued.card.card_code
-    if job is not None:
-        message = _("Card %(new)s replaces %(old)s and is printing.", new=new_code, old=code)
-        flash(message, "success")
-        return redirect(url_for("staff.card", code=new_code))
-    image = base64.b64encode(qr_png(issued.symbol)).decode()
-    return render_template(
-        "staff/reissued.html", old=detail, new_code=new_code, qr_png=image,
-        qr_version=issued.symbol.version,
-    )  # fmt: skip
+    flash(_("Card %(new)s replaces %(old)s and is printing.", new=new_code, old=code), "success")
+    return redirect(url_for("staff.card", code=new_code))
+
+
+def _print_language(issued: IssuedCard) -> str:
+    """The card's second language: the holder's first one the card can print, else the centre's."""
+    spoken = [lang for lang in issued.card.emergency.languages if lang in UI_LANGUAGES]
+    return spoken[0] if spoken else services().settings.card_language
 
 
 @bp.post("/cards/<code>/reprint")
 @role_required(*STAFF_ROLES)
 def reprint(code: str) -> Response:
-    printing = console_printing()
-    with database() as session:
-        row = registry.find_card(session, code)
-        job = printing.reprintable_job(session, row.card_id) if printing else None
-        if printing is not None and job is not None:
+    """Print the kept job again; refused, with the reason, once its data is erased."""
+    try:
+        with database() as session:
+            row = registry.find_card(session, code)
+            job = printing.latest_job(session, row.card_id)
+            if job is None:
+                raise printing.PrintJobError(
+                    _("No print job is kept for this card any more: reissue it instead."),
+                    code="no_job",
+                )
             printing.reprint(session, job, actor=actor())
             flash(_("Card %(code)s is printing again.", code=row.card_code), "success")
-        else:
-            flash(_("No print job is kept for this card any more: reissue it instead."), "error")
-        card_code = row.card_code
-    return redirect(url_for("staff.card", code=card_code))
+    except printing.PrintJobError as error:
+        flash(error.message, "error")
+    return redirect(url_for("staff.card", code=registry.normalise_reference(code)))

@@ -16,12 +16,15 @@ import psycopg
 import requests
 from argon2 import PasswordHasher
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
 from kiosk.db import session_scope
 from kiosk.models.accounts import UserRow
-from kiosk.services import registry
+from kiosk.models.printing import PrintJobRow
+from kiosk.models.registry import CardRow
+from kiosk.services import printing, registry
 from kiosk.web import Services
 from signing.issuance import IssuedCard
 from tests.conftest import POSTGRES_ADMIN
@@ -174,3 +177,13 @@ class Console:
             self._token = None
             self.token()
         return response
+
+
+def printed_qr_text(app: Flask, card_code: str) -> str:
+    """The QR text queued for printing for a card: what the printer will put on it."""
+    services = services_of(app)
+    with session_scope(services.sessions) as session:
+        card = session.scalars(select(CardRow).where(CardRow.card_code == card_code)).one()
+        job = session.get(PrintJobRow, printing.latest_job(session, card.card_id))
+        assert job is not None
+        return printing.unseal(job, printing.job_key_of(session))["qr_text"]

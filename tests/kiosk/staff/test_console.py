@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from pathlib import Path
@@ -15,7 +14,7 @@ from cards.qr import parse_qr_text, qr_text
 from kiosk.db import session_scope
 from kiosk.models.audit import AuditRow
 from kiosk.models.registry import CardRow
-from kiosk.services.qrimage import decode_qr_image, write_qr_png
+from kiosk.services.qrimage import write_qr_png
 from signing.issuance import IssuedCard
 from tests.kiosk.staff.support import (
     CLINICAL_CODES,
@@ -23,6 +22,7 @@ from tests.kiosk.staff.support import (
     Console,
     holder_profile,
     issue,
+    printed_qr_text,
     services_of,
 )
 
@@ -177,35 +177,29 @@ def test_reissued_is_not_a_reason_staff_can_pick(console_app: Flask, staff: Cons
 
 
 def _reissue(staff: Console, code: str, **form: object) -> str:
+    """Reissue from the console; the new card's code, from where the console leads."""
     response = staff.post(f"/staff/cards/{code}/reissue", dict(form))
-    assert response.status_code == 200, form_errors(response.text)
-    found = re.search(r"Card (\w{5}-\w{5}) replaces", response.text)
-    assert found, response.text
-    return found.group(1)
+    assert response.status_code == 302, form_errors(response.text)
+    new_code = response.headers["Location"].removeprefix("/staff/cards/")
+    page = staff.get(response.headers["Location"]).text
+    assert flashes(page) == [f"Card {new_code} replaces {code} and is printing."]
+    return new_code
 
 
-def _qr_on_page(html: str, folder: Path) -> str:
-    found = re.search(r'src="data:image/png;base64,([^"]+)"', html)
-    assert found
-    path = folder / "reissued.png"
-    path.write_bytes(base64.b64decode(found.group(1)))
-    return decode_qr_image(path)
-
-
-def test_reissue_from_the_old_cards_qr_text(
-    console_app: Flask, staff: Console, tmp_path: Path
+def test_reissue_from_the_old_cards_qr_text_prints_the_new_card(
+    console_app: Flask, staff: Console
 ) -> None:
     old = issue(console_app)
-    response = staff.post(f"/staff/cards/{old.card.card_code}/reissue", {"qr_text": old.qr_text})
-    new_code = re.search(r"Card (\w{5}-\w{5}) replaces", response.text).group(1)  # type: ignore[union-attr]
-    assert "No printer is connected to this console" in response.text
-    new_text = _qr_on_page(response.text, tmp_path)
+    new_code = _reissue(staff, old.card.card_code, qr_text=old.qr_text)
+    new_text = printed_qr_text(console_app, new_code)
     assert new_text != old.qr_text and new_text.startswith("HTTPS://EHC.EXAMPLE.ORG/V#")
     assert status_of(console_app, old.card.card_code) == "revoked"
     assert status_of(console_app, new_code) == "active"
     old_page = staff.get(f"/staff/cards/{old.card.card_code}").text
     assert "Reissued" in old_page and f"/staff/cards/{new_code}" in old_page
-    assert f"/staff/cards/{old.card.card_code}" in staff.get(f"/staff/cards/{new_code}").text
+    new_page = staff.get(f"/staff/cards/{new_code}").text
+    assert f"/staff/cards/{old.card.card_code}" in new_page
+    assert "Print job: queued" in new_page
     with session_scope(services_of(console_app).sessions) as session:
         reissue_event = session.scalars(
             select(AuditRow).where(
@@ -226,10 +220,10 @@ def test_reissue_from_a_photo_of_the_old_card(
         f"{staff.base_url}/staff/cards/{old.card.card_code}/reissue",
         data={"csrf_token": staff.token()},
         files={"qr_image": ("old.png", photo.read_bytes(), "image/png")},
-        timeout=30,
+        allow_redirects=False, timeout=30,
     )
-    assert response.status_code == 200
-    assert "replaces " + old.card.card_code in response.text
+    assert response.status_code == 302
+    assert status_of(console_app, old.card.card_code) == "revoked"
 
 
 def test_reissue_from_a_corrected_profile(console_app: Flask, staff: Console) -> None:
@@ -282,11 +276,35 @@ def test_reprint_is_disabled_and_says_why_without_a_print_job(
     code = issue(console_app).card.card_code
     page = staff.get(f"/staff/cards/{code}").text
     assert re.search(r'<button type="button" disabled[^>]*>Reprint</button>', page)
-    assert "No printer is connected to this console." in page
+    assert "No print job is kept for this card: reissue it to print a new one." in page
     response = staff.post(f"/staff/cards/{code}/reprint")
     assert flashes(staff.get(response.headers["Location"]).text) == [
         "No print job is kept for this card any more: reissue it instead."
     ]
+
+
+def test_a_printed_card_reprints_from_its_kept_job(console_app: Flask, staff: Console) -> None:
+    old = issue(console_app)
+    new_code = _reissue(staff, old.card.card_code, qr_text=old.qr_text)
+    waiting = staff.post(f"/staff/cards/{new_code}/reprint")
+    [refusal] = flashes(staff.get(waiting.headers["Location"]).text)
+    assert refusal.endswith("is queued: nothing to reprint")
+    worker = console_app.extensions["ehcard.print_worker"]
+    while worker.run_once() is not None:
+        pass
+    page = staff.get(f"/staff/cards/{new_code}").text
+    assert re.search(r'<button type="submit">Reprint</button>', page)
+    again = staff.post(f"/staff/cards/{new_code}/reprint")
+    assert flashes(staff.get(again.headers["Location"]).text) == [
+        f"Card {new_code} is printing again."
+    ]
+    with session_scope(services_of(console_app).sessions) as session:
+        actors = session.scalars(
+            select(AuditRow.actor).where(
+                AuditRow.action == "card.reprint", AuditRow.subject == f"card:{new_code}"
+            )
+        ).all()
+    assert actors == ["user:2"]
 
 
 def test_recent_actions_list_what_was_done_to_cards(console_app: Flask, staff: Console) -> None:

@@ -11,7 +11,9 @@ from app import create_app
 def test_production_pages_carry_hsts_and_a_secure_cookie(
     tmp_path: Path, database_url: str
 ) -> None:
-    development = create_app({"instance": tmp_path / "dev", "database_url": database_url})
+    development = create_app(
+        {"instance": tmp_path / "dev", "database_url": database_url, "TESTING": True}
+    )
     development.extensions["ehcard"].engine.dispose()
     keys = tmp_path / "dev" / "keys"
     secrets = tmp_path / "secrets"
@@ -21,6 +23,7 @@ def test_production_pages_carry_hsts_and_a_secure_cookie(
             "instance": tmp_path / "prod",
             "mode": "production",
             "database_url": database_url,
+            "TESTING": True,
             "issuer_key_file": str(next(secrets.glob("issuer-*.key"))),
             "root_public_key_file": str(secrets / "root.pub"),
             "trust_list_file": str(tmp_path / "dev" / "trust.cbor"),
