@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -60,6 +61,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response | tuple[str, int, dict[str, str]]:
         return _respond(400, "csrf", error.description or "the form's security token is missing")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(
+        _error: OperationalError,
+    ) -> Response | tuple[str, int, dict[str, str]]:
+        # The transaction was rolled back: nothing was issued, so trying again is safe.
+        return _respond(
+            503,
+            "database_unavailable",
+            "The database is not answering. Nothing was saved: try again.",
+            {"Retry-After": "5"},
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -123,6 +123,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
+        """Readiness: the database answers (503 through kiosk.errors when it does not)."""
+        with sessions() as session:
+            session.execute(text("SELECT 1"))
         return {"status": "ok", "issuer": services().keyring.issuer_key.kid.hex()}
 
     @app.get("/")
