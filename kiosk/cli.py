@@ -17,6 +17,7 @@ from cards.summary import card_summary, verdict_line
 from cards.valuesets import UI_LANGUAGES
 from kiosk import db
 from kiosk.cli_admin import audit, backup, restore, user
+from kiosk.cli_keys import keys, trust
 from kiosk.cli_print import print_worker
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
@@ -61,7 +62,7 @@ def main(ctx: click.Context, instance: Path) -> None:
     ctx.obj = load_settings(instance)
 
 
-for command in (user, audit, backup, restore, print_worker):
+for command in (user, audit, backup, restore, keys, trust, print_worker):
     main.add_command(command)
 
 

@@ -12,6 +12,8 @@ from kiosk.config import Settings
 from kiosk.models.accounts import ROLES
 from kiosk.services.audit import record_event, verify_chain
 from kiosk.services.backup import BackupError, restore_backup, write_backup
+from kiosk.services.clock import utc_now
+from kiosk.services.staff_sessions import end_user_sessions
 from kiosk.sessions import cli_session
 
 
@@ -51,7 +53,11 @@ def user_disable(settings: Settings, username: str) -> None:
     with cli_session(settings) as session:
         row = find_user(session, username)
         row.active = False
-        record_event(session, "user.disable", actor="cli", subject=f"user:{row.id}")
+        ended = end_user_sessions(session, row.id, "disabled", now=utc_now())
+        record_event(
+            session, "user.disable", actor="cli", subject=f"user:{row.id}",
+            details={"sessions_ended": ended},
+        )  # fmt: skip
     click.echo(f"user {username} disabled")
 
 
@@ -67,7 +73,11 @@ def user_passwd(settings: Settings, username: str, password: str) -> None:
         row.password_hash = hash_password(password)
         row.failed_logins = 0
         row.locked_until = None
-        record_event(session, "user.password", actor="cli", subject=f"user:{row.id}")
+        ended = end_user_sessions(session, row.id, "password", now=utc_now())
+        record_event(
+            session, "user.password", actor="cli", subject=f"user:{row.id}",
+            details={"sessions_ended": ended},
+        )  # fmt: skip
     click.echo(f"password of {username} changed")
 
 
@@ -84,7 +94,8 @@ def audit_verify(settings: Settings) -> None:
     with cli_session(settings) as session:
         problems = verify_chain(session)
     for problem in problems:
-        click.echo(f"row {problem.row_id}: {problem.problem}", err=True)
+        where = "head" if problem.row_id is None else f"row {problem.row_id}"
+        click.echo(f"{where}: {problem.problem}", err=True)
     if problems:
         raise SystemExit(1)
     click.echo("audit log intact")

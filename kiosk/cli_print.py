@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import timedelta
 from types import FrameType
 
 import click
-from sqlalchemy.orm import sessionmaker
 
 from kiosk import db
 from kiosk.config import Settings
-from kiosk.services import printing
 from kiosk.services.print_worker import build_print_worker
+from kiosk.sessions import session_factory
 
 
 @click.command("print-worker")
@@ -26,9 +24,7 @@ def print_worker(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
-    grace = timedelta(minutes=settings.print_job_grace_minutes)
-    info = printing.session_info(printing.load_job_key(settings), grace=grace)
-    worker = build_print_worker(settings, sessionmaker(engine, expire_on_commit=False, info=info))
+    worker = build_print_worker(settings, session_factory(settings, engine))
 
     def _stop(_signal: int, _frame: FrameType | None) -> None:
         worker.stop(timeout=0)

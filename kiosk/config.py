@@ -31,6 +31,8 @@ class Settings:
     root_key_file: Path | None = None
     root_public_key_file: Path | None = None
     trust_list_file: Path | None = None
+    # Derives the registry look-up and name keys and the audit head key.
+    instance_key_file: Path | None = None
     card_host: str = "EHC.EXAMPLE.ORG"
     centre_name: str = "Development reception centre"
     card_language: str = "fr"
@@ -60,6 +62,14 @@ class Settings:
     record_image_max_pixels: int = 40_000_000
     clinician_session_seconds: int = 8 * 3600
     holder_session_seconds: int = 15 * 60
+    staff_idle_minutes: int = 15
+    staff_session_hours: int = 10
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    login_address_max_failures: int = 30
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are believed.
+    proxy_hops: int = 0
+    list_max_age_seconds: int = 300
 
     @property
     def is_development(self) -> bool:
@@ -76,6 +86,10 @@ class Settings:
     @property
     def keys_dir(self) -> Path:
         return self.instance / "keys"
+
+    @property
+    def instance_key_path(self) -> Path:
+        return self.instance_key_file or self.keys_dir / "instance.key"
 
     def secret_key(self) -> str:
         """The Flask secret key; generated once in development mode."""

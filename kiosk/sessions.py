@@ -1,21 +1,38 @@
-"""Database sessions for code that runs outside a request (the CLI, workers)."""
+"""Database sessions: the factory every part uses, and one for code outside a request."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import db
 from kiosk.config import Settings
+from kiosk.services import printing
+from kiosk.services.audit import audit_session_info
+from kiosk.services.instance_secrets import load_instance_secrets
+
+
+def session_factory(settings: Settings, engine: Engine) -> sessionmaker[Session]:
+    """Sessions that carry the audit key and the print job key, so that anything they do
+    can be audited and any print job sealed; web processes, CLI and print worker alike."""
+    secrets = load_instance_secrets(settings)
+    grace = timedelta(minutes=settings.print_job_grace_minutes)
+    info = {
+        **audit_session_info(secrets.audit_key),
+        **printing.session_info(printing.load_job_key(settings), grace=grace),
+    }
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 @contextmanager
 def cli_session(settings: Settings) -> Iterator[Session]:
     engine = db.make_engine(settings.database_url)
     try:
-        with db.session_scope(sessionmaker(engine)) as session:
+        with db.session_scope(session_factory(settings, engine)) as session:
             yield session
     finally:
         engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, render_template
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kiosk import db
 from kiosk.auth import init_auth
@@ -21,8 +22,8 @@ from kiosk.i18n import init_i18n
 from kiosk.models.accounts import UserRow
 from kiosk.records import init_records
 from kiosk.services import keyring as keyring_service
-from kiosk.services import printing
 from kiosk.services.print_worker import print_worker_for
+from kiosk.sessions import session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_SECURITY_POLICY = (
@@ -39,6 +40,14 @@ class Services:
     keyring: keyring_service.Keyring
     engine: Engine
     sessions: sessionmaker[Session]
+    keyring_stamp: tuple[int, ...] = ()
+
+    def refresh_keyring(self) -> None:
+        """Reload keys and trust list if a rotation or import changed them (any worker)."""
+        stamp = keyring_service.keyring_fingerprint(self.settings)
+        if stamp != self.keyring_stamp:
+            self.keyring = keyring_service.load_keyring(self.settings)
+            self.keyring_stamp = stamp
 
 
 def services() -> Services:
@@ -53,6 +62,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings.instance.mkdir(parents=True, exist_ok=True)
     if settings.is_development and not keyring_service.paths(settings)["trust"].exists():
         keyring_service.init_instance(settings, datetime.now(UTC).date())
+    stamp = keyring_service.keyring_fingerprint(settings)
     keyring = keyring_service.load_keyring(settings)
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
@@ -71,13 +81,14 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not settings.is_development,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
-    job_key = printing.load_job_key(settings)
-    grace = timedelta(minutes=settings.print_job_grace_minutes)
-    sessions = sessionmaker(
-        engine, expire_on_commit=False, info=printing.session_info(job_key, grace=grace)
-    )
-    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions)
+    sessions = session_factory(settings, engine)
+    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, stamp)
     app.extensions["ehcard.print_worker"] = print_worker_for(settings, sessions, testing=testing)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+        )  # fmt: skip
     CSRFProtect(app)
     init_i18n(app)
 
@@ -89,6 +100,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _register_blueprints(app)
     init_records(app, settings)
+
+    @app.before_request
+    def _current_keys() -> None:
+        services().refresh_keyring()
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
@@ -115,7 +130,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         """Readiness: the database answers (503 through kiosk.errors when it does not)."""
         with sessions() as session:
             session.execute(text("SELECT 1"))
-        return {"status": "ok", "issuer": keyring.issuer_key.kid.hex()}
+        return {"status": "ok", "issuer": services().keyring.issuer_key.kid.hex()}
 
     @app.get("/")
     def index() -> str:
@@ -126,8 +141,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     # Imported here: blueprints use services() from this module.
+    from kiosk.api import init_api
     from kiosk.reception import bp as reception_bp
+    from kiosk.staff import init_staff
     from kiosk.verify import bp as verify_bp
 
     app.register_blueprint(reception_bp)
     app.register_blueprint(verify_bp)
+    init_staff(app)
+    init_api(app)

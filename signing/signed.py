@@ -15,8 +15,23 @@ MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 
 
 def seal(body: dict[int, Any], key: PrivateKey, domain: bytes) -> bytes:
-    encoded = cbor.dumps(body)
+    return seal_encoded(cbor.dumps(body), key, domain)
+
+
+def seal_encoded(encoded: bytes, key: PrivateKey, domain: bytes) -> bytes:
+    """Sign an already encoded body (one prepared on another machine, say)."""
     return cbor.dumps([key.kid, encoded, key.sign(domain + encoded)])
+
+
+def decode_body(encoded: bytes, what: str) -> dict[int, Any]:
+    """An unsigned body as `unseal` would return it, once signed."""
+    try:
+        decoded = _loads_large(encoded)
+    except Malformed as exc:
+        raise SignedListError(f"{what} is not valid deterministic CBOR: {exc.message}") from exc
+    if not isinstance(decoded, dict):
+        raise SignedListError(f"{what} is not a CBOR map")
+    return decoded
 
 
 def signer_kid(document: bytes, what: str) -> bytes:

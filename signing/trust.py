@@ -18,11 +18,12 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from cards import cbor
 from cards.errors import Malformed
 from cards.packing import day_number, from_day_number
 from signing.errors import SignedListError
 from signing.keys import KID_BYTES, PrivateKey, PublicKey
-from signing.signed import seal, unseal
+from signing.signed import decode_body, seal_encoded, unseal
 
 DOMAIN = b"ehcard/trust/v1"
 
@@ -89,6 +90,11 @@ class TrustList:
 
 
 def sign_trust_list(trust_list: TrustList, root_key: PrivateKey) -> bytes:
+    return seal_encoded(encode_trust_body(trust_list), root_key, DOMAIN)
+
+
+def encode_trust_body(trust_list: TrustList) -> bytes:
+    """The deterministic CBOR body the root key signs; exported for an offline root."""
     entries: list[dict[int, Any]] = []
     for entry in trust_list.entries:
         item: dict[int, Any] = {
@@ -104,7 +110,18 @@ def sign_trust_list(trust_list: TrustList, root_key: PrivateKey) -> bytes:
             item[8] = day_number(entry.status_since)
         entries.append(item)
     body = {1: 1, 2: trust_list.sequence, 3: day_number(trust_list.issued), 4: entries}
-    return seal(body, root_key, DOMAIN)
+    return cbor.dumps(body)
+
+
+def decode_trust_body(encoded: bytes) -> TrustList:
+    """An unsigned trust list body, checked as strictly as a signed one."""
+    return _parse(decode_body(encoded, "unsigned trust list"))
+
+
+def sign_trust_body(encoded: bytes, root_key: PrivateKey) -> bytes:
+    """Sign an exported body after checking that it is a trust list."""
+    decode_trust_body(encoded)
+    return seal_encoded(encoded, root_key, DOMAIN)
 
 
 def load_trust_list(document: bytes, root_keys: Iterable[PublicKey]) -> TrustList:

@@ -21,6 +21,15 @@ class CardRow(Base):
     expires: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # HMAC of the normalised Latin name + birth date (full, and year only): staff
+    # find a holder without the registry keeping names in clear.
+    lookup_key: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    lookup_key_year: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    # Name and birth date sealed with the instance's name key, shown to staff to confirm.
+    holder_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Names of the clinician-confirmed fields ("allergies,blood_group"), never their values.
+    confirmed_fields: Mapped[str] = mapped_column(String(64), default="")
+    replaces: Mapped[str | None] = mapped_column(String(11), nullable=True)
 
 
 class RevocationRow(Base):

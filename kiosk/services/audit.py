@@ -2,22 +2,30 @@
 
 Each row's hash is SHA-256 over the previous row's hash and this row's fields
 (canonical JSON), so editing or deleting any row breaks the chain from there
-on. Details hold ids and codes only: never health data, never names.
+on. A row cut from the end leaves an intact chain, so each append also
+rewrites the log's head (row count + newest hash) sealed with an HMAC under
+the instance's audit key, which the database does not hold. Details hold ids
+and codes only: never health data, never names.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.models.audit import AuditRow
+from kiosk.models.audit import AuditHeadRow, AuditRow
 
 GENESIS = "0" * 64
+# Where a session finds the audit key: sessionmaker(..., info=audit_session_info(key)).
+AUDIT_KEY_INFO = "ehcard.audit_key"
+HEAD_ID = 1
 ACTIONS = frozenset(
     {
         "card.issue", "card.print", "card.reprint", "card.revoke", "card.reissue",
@@ -25,6 +33,8 @@ ACTIONS = frozenset(
         "holder.pin_change", "holder.revoke", "holder.log_view",
         "user.login", "user.login_failed", "user.logout", "user.add", "user.disable",
         "user.password", "key.rotate", "key.compromised", "trust.sign",
+        "card.view", "card.search", "user.enable", "user.role", "user.unlock",
+        "user.session_end", "trust.export", "trust.import",
     }
 )  # fmt: skip
 DetailValue = str | int | bool | None
@@ -36,8 +46,29 @@ class AuditError(Exception):
 
 @dataclass(frozen=True)
 class ChainProblem:
-    row_id: int
+    """A break in the log: `row_id` names the row, or is None for the log's head."""
+
+    row_id: int | None
     problem: str
+
+
+def audit_session_info(audit_key: bytes) -> dict[str, bytes]:
+    """The `info` a sessionmaker needs so that its sessions can append to the log."""
+    return {AUDIT_KEY_INFO: audit_key}
+
+
+def _audit_key(session: Session) -> bytes:
+    key = session.info.get(AUDIT_KEY_INFO)
+    if not isinstance(key, bytes):
+        raise AuditError(
+            "this database session has no audit key: make it with "
+            "sessionmaker(..., info=audit_session_info(secrets.audit_key))"
+        )
+    return key
+
+
+def _head_mac(key: bytes, row_count: int, last_hash: str) -> str:
+    return hmac.new(key, f"{row_count}:{last_hash}".encode(), hashlib.sha256).hexdigest()
 
 
 def _digest(
@@ -60,6 +91,7 @@ def record_event(
     """Append one event in the caller's transaction; the chain is serialised across writers."""
     if action not in ACTIONS:
         raise AuditError(f"unknown audit action {action!r}")
+    key = _audit_key(session)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(7411)"))
     last = session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
@@ -75,15 +107,24 @@ def record_event(
         prev_hash=prev_hash,
         hash=_digest(prev_hash, at, action, actor, subject, encoded),
     )
+    head = session.get(AuditHeadRow, HEAD_ID)
+    if head is None:
+        count = session.scalar(select(func.count()).select_from(AuditRow)) or 0
+        head = AuditHeadRow(id=HEAD_ID, row_count=count, last_hash=prev_hash, mac="")
+        session.add(head)
     session.add(row)
+    head.row_count += 1
+    head.last_hash = row.hash
+    head.mac = _head_mac(key, head.row_count, row.hash)
     session.flush()
     return row
 
 
 def verify_chain(session: Session) -> list[ChainProblem]:
-    """Every break in the chain: an edited row, a deleted row, a reordered row."""
+    """Every break: an edited, deleted or reordered row, a cut tail, a forged head."""
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
+    count = 0
     for row in session.scalars(select(AuditRow).order_by(AuditRow.id)):
         if row.prev_hash != expected_prev:
             problems.append(
@@ -95,4 +136,54 @@ def verify_chain(session: Session) -> list[ChainProblem]:
                 ChainProblem(row.id, "row content does not match its hash: it was edited")
             )
         expected_prev = row.hash
+        count += 1
+    problems.extend(_head_problems(session, count, expected_prev))
     return problems
+
+
+def _head_problems(session: Session, count: int, last_hash: str) -> list[ChainProblem]:
+    head = session.get(AuditHeadRow, HEAD_ID)
+    if head is None:
+        if count == 0:
+            return []
+        return [ChainProblem(None, f"the log holds {count} rows but its head is missing")]
+    problems: list[ChainProblem] = []
+    # The seal is checked where the audit key is (the CLI's and the app's sessions
+    # carry it); a bare session, say over a restored copy, still checks the rest.
+    key = session.info.get(AUDIT_KEY_INFO)
+    if isinstance(key, bytes) and not hmac.compare_digest(
+        _head_mac(key, head.row_count, head.last_hash), head.mac
+    ):
+        problems.append(ChainProblem(None, "the head's seal does not match: it was edited"))
+    if head.row_count != count:
+        problems.append(
+            ChainProblem(
+                None,
+                f"the head records {head.row_count} rows but the log holds {count}: "
+                "rows were deleted or added outside ehcard",
+            )
+        )
+    if head.last_hash != last_hash:
+        problems.append(
+            ChainProblem(None, "the newest row is not the one the head records: the tail was cut")
+        )
+    return problems
+
+
+def recent_events(
+    session: Session,
+    *,
+    limit: int = 50,
+    before: int | None = None,
+    actions: Collection[str] | None = None,
+    subject: str | None = None,
+) -> list[AuditRow]:
+    """The newest events first: older than row `before` when paging, filtered if asked."""
+    query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AuditRow.id < before)
+    if actions is not None:
+        query = query.where(AuditRow.action.in_(sorted(actions)))
+    if subject is not None:
+        query = query.where(AuditRow.subject == subject)
+    return list(session.scalars(query))

@@ -6,7 +6,9 @@ Layout of a development instance (made by `ehcard init`):
     keys/root.pub            root public key, pinned by verifiers
     keys/issuer-<kid>.key    issuer private keys, one per rotation
     keys/current_issuer      file name of the key that signs new cards
+    keys/pending_issuer      a rotated key waiting for the root's signature (offline root)
     trust.cbor               root-signed trust list
+    trust-pending.cbor       unsigned trust list body waiting for the root's signature
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def paths(settings: Settings) -> dict[str, Path]:
         "root_key": settings.root_key_file or keys / "root.key",
         "root_public": settings.root_public_key_file or keys / "root.pub",
         "current_issuer": keys / "current_issuer",
+        "pending_issuer": keys / "pending_issuer",
         "trust": settings.trust_list_file or settings.instance / "trust.cbor",
+        "pending_trust": settings.instance / "trust-pending.cbor",
     }
 
 
@@ -76,13 +80,32 @@ def init_instance(settings: Settings, today: date) -> Keyring:
     return load_keyring(settings)
 
 
-def new_issuer_key(settings: Settings) -> PrivateKey:
-    """Generate an issuer key file and make it the one that signs new cards."""
+def new_issuer_key(settings: Settings, *, make_current: bool = True) -> PrivateKey:
+    """Generate an issuer key file; by default make it the one that signs new cards."""
     key = PrivateKey.generate()
-    name = f"issuer-{key.kid.hex()}.key"
+    name = issuer_key_name(key.kid)
     save_private_key(key, settings.keys_dir / name)
-    paths(settings)["current_issuer"].write_text(name + "\n")
+    if make_current:
+        paths(settings)["current_issuer"].write_text(name + "\n")
     return key
+
+
+def issuer_key_name(kid: bytes) -> str:
+    return f"issuer-{kid.hex()}.key"
+
+
+def keyring_fingerprint(settings: Settings) -> tuple[int, ...]:
+    """Changes whenever the trust list or the current issuer key changes (cheap: stats)."""
+    where = paths(settings)
+    stamps: list[int] = []
+    for path in (where["trust"], where["current_issuer"]):
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            stamps.extend((0, 0, 0))
+            continue
+        stamps.extend((info.st_ino, info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
 
 
 def trust_entry(settings: Settings, public_key: PublicKey, today: date) -> TrustEntry:
@@ -102,11 +125,14 @@ def load_keyring(settings: Settings) -> Keyring:
         document = where["trust"].read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read the trust list {where['trust']}: {exc.strerror}") from exc
-    issuer_key = load_private_key(issuer_key_path(settings))
+    current_path = issuer_key_path(settings)
+    issuer_key = load_private_key(current_path)
     issuer_keys = {issuer_key.kid: issuer_key}
-    for path in sorted(settings.keys_dir.glob("issuer-*.key")):
-        key = load_private_key(path)
-        issuer_keys[key.kid] = key
+    # Retired keys still sign their cards' revocation lists: keep every one found.
+    for folder in sorted({settings.keys_dir, current_path.parent}):
+        for path in sorted(folder.glob("issuer-*.key")):
+            key = load_private_key(path)
+            issuer_keys.setdefault(key.kid, key)
     return Keyring(
         issuer_key=issuer_key,
         issuer_keys=issuer_keys,

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
 
 from kiosk.db import session_scope
 from kiosk.services.audit import AuditError, record_event, verify_chain
@@ -42,9 +48,63 @@ def test_edited_row_is_detected(app: Flask) -> None:
 def test_deleted_row_is_detected(app: Flask) -> None:
     _fill(app)
     _execute(app, "DELETE FROM audit_log WHERE id = 2")
-    assert _problems(app) == [3]
+    # Row 3 no longer chains, and the head counts one row more than the log holds.
+    assert _problems(app) == [3, None]
 
 
 def test_unknown_action_is_refused(app: Flask) -> None:
     with session_scope(app.extensions["ehcard"].sessions) as session, pytest.raises(AuditError):
         record_event(session, "card.teleport", actor="x")
+
+
+def _head_problems(app: Flask) -> list[str]:
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        return [p.problem for p in verify_chain(session) if p.row_id is None]
+
+
+def test_a_cut_tail_still_chains_but_no_longer_matches_the_head(app: Flask) -> None:
+    _fill(app)
+    _execute(app, "DELETE FROM audit_log WHERE id >= 4")
+    assert _problems(app) == [None, None]
+    assert _head_problems(app) == [
+        "the head records 5 rows but the log holds 3: rows were deleted or added outside ehcard",
+        "the newest row is not the one the head records: the tail was cut",
+    ]
+
+
+def test_a_head_rewritten_without_the_audit_key_is_detected(app: Flask) -> None:
+    _fill(app)
+    _execute(app, "DELETE FROM audit_log WHERE id = 5")
+    _execute(
+        app,
+        "UPDATE audit_head SET row_count = 4, "
+        "last_hash = (SELECT hash FROM audit_log WHERE id = 4)",
+    )
+    assert _head_problems(app) == ["the head's seal does not match: it was edited"]
+
+
+def test_a_deleted_head_is_detected(app: Flask) -> None:
+    _fill(app)
+    _execute(app, "DELETE FROM audit_head")
+    assert _head_problems(app) == ["the log holds 5 rows but its head is missing"]
+
+
+def test_a_session_without_the_audit_key_cannot_append(app: Flask) -> None:
+    engine = app.extensions["ehcard"].engine
+    with session_scope(sessionmaker(engine)) as session, pytest.raises(
+        AuditError, match="this database session has no audit key"
+    ):
+        record_event(session, "card.issue", actor="x")
+
+
+def test_the_cli_names_a_cut_tail(app: Flask, database_url: str, tmp_path: Path) -> None:
+    _fill(app)
+    _execute(app, "DELETE FROM audit_log WHERE id = 5")
+    ehcard = Path(sys.executable).with_name("ehcard")
+    result = subprocess.run(
+        [str(ehcard), "--instance", str(tmp_path / "instance"), "audit", "verify"],
+        env={**os.environ, "EHCARD_DATABASE_URL": database_url},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "head: the head records 5 rows but the log holds 4" in result.stderr

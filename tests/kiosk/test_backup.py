@@ -24,6 +24,7 @@ from kiosk.models.registry import CardRow, RevocationRow
 from kiosk.services.audit import record_event, verify_chain
 from kiosk.services.backup import BackupError, restore_backup, write_backup
 from kiosk.services.registry import issue_card, revoke_card
+from kiosk.sessions import session_factory
 from signing.revocation import Reason
 from tests.conftest import POSTGRES_ADMIN, TODAY
 
@@ -133,7 +134,9 @@ def test_restore_into_postgresql_and_new_rows_continue_the_ids(
         db.upgrade(url)
         engine = db.make_engine(url)
         restore_backup(engine, backup_file)
-        with session_scope(sessionmaker(engine)) as session:
+        # Appending seals the log's head with the instance's audit key: the instance's sessions.
+        sessions = session_factory(app.extensions["ehcard"].settings, engine)
+        with session_scope(sessions) as session:
             assert verify_chain(session) == []
             record_event(session, "card.print", actor="staff:1", subject="card:next")
             assert verify_chain(session) == []

@@ -1,0 +1,44 @@
+"""Console sign-ins: server-side staff sessions and login throttles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kiosk.db import Base
+
+
+class StaffSessionRow(Base):
+    """One sign-in. The cookie holds a random token; this row holds its hash.
+
+    Kept on the server so that logout, idle and absolute time-outs and a
+    disabled account end the session in every worker, whatever the cookie says.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class LoginThrottleRow(Base):
+    """Failed sign-ins counted per client address or per unknown user name.
+
+    `key` is an HMAC of what is counted, so the table lists no addresses and
+    no mistyped passwords entered as user names.
+    """
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,95 @@
+"""The staff console (blueprint `staff`, /staff): sign-in, cards, users, keys, audit log.
+
+Every view but the sign-in page carries `role_required`; a test walks the
+URL map so that a new route cannot forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Blueprint, Flask, flash, request
+from flask import session as cookie_session
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from sqlalchemy.orm import Session
+
+from cards.valuesets import UI_LANGUAGES
+from kiosk.db import session_scope
+from kiosk.services.audit import record_event
+from kiosk.services.clock import utc_now
+from kiosk.services.staff_sessions import check_session
+from kiosk.web import services
+
+bp = Blueprint(
+    "staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static"
+)
+STAFF_ROLES = ("staff", "admin")
+PUBLIC_BLUEPRINTS = frozenset({"api"})
+# The name of the cookie session's key, not a secret.
+TOKEN_KEY = "staff_session"  # noqa: S105 # nosec B105
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    """A transaction for one request's work."""
+    with session_scope(services().sessions) as session:
+        yield session
+
+
+def actor() -> str:
+    """How the audit log names the signed-in user."""
+    return f"user:{current_user.id}"
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+@bp.before_app_request
+def _enforce_staff_session() -> None:
+    """End a sign-in whose server-side session is over, on whatever page it arrives."""
+    if request.blueprint in PUBLIC_BLUEPRINTS or request.endpoint in (None, "static"):
+        return  # never touch the session there: public lists must not vary by cookie
+    if "_user_id" not in cookie_session or not current_user.is_authenticated:
+        return
+    token = cookie_session.get(TOKEN_KEY)
+    if token is None and request.blueprint != bp.name:
+        # Signed in by another flow (the kiosk's clinician login), which keeps its own
+        # session lifetime; the console itself only admits sessions it opened.
+        return
+    user_id = int(current_user.id)
+    with database() as session:
+        check = check_session(session, services().settings, token, user_id, now=utc_now())
+        if check.ended in ("idle", "expired"):
+            record_event(
+                session, "user.session_end", actor=f"user:{user_id}",
+                subject=f"user:{user_id}", details={"reason": check.ended},
+            )  # fmt: skip
+    if check.ended is None:
+        return
+    logout_user()
+    cookie_session.clear()
+    if check.ended == "idle":
+        flash(_("You were signed out after a while without activity."), "info")
+    elif check.ended == "expired":
+        flash(_("Your session reached its maximum length: please sign in again."), "info")
+    else:
+        flash(_("Your session has ended: please sign in again."), "info")
+
+
+@bp.before_request
+def _remember_language() -> None:
+    """A language picked with ?lang= stays for the rest of the visit."""
+    asked = request.args.get("lang")
+    if asked in UI_LANGUAGES:
+        cookie_session["lang"] = asked
+
+
+def init_staff(app: Flask) -> None:
+    """Register the console and send anonymous visitors of its pages to the sign-in page."""
+    from kiosk.staff import admin_keys, admin_users, console, signin  # noqa: F401 (routes)
+
+    app.register_blueprint(bp)
+    app.login_manager.login_view = "staff.login"  # type: ignore[attr-defined]
