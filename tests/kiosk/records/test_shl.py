@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 import pytest
