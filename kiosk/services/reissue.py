@@ -8,16 +8,20 @@ profile made at the kiosk.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cards import valuesets
 from cards.model import Card, ClinicalField
 from cards.profile import NO_KNOWN_ALLERGY
 from kiosk.config import Settings
+from kiosk.models.records import RecordRow
 from kiosk.models.registry import CardRow
+from kiosk.records.store import rekey_record
 from kiosk.services.audit import record_event
 from kiosk.services.keyring import Keyring
 from kiosk.services.registry import RegistryError, issue_card, revoke_card
@@ -86,6 +90,14 @@ def card_to_profile(card: Card) -> dict[str, Any]:
     return profile
 
 
+@dataclass(frozen=True)
+class Reissued:
+    """The successor card, and the new recovery code when its full record moved with it."""
+
+    issued: IssuedCard
+    recovery_code: str | None
+
+
 def reissue_card(
     session: Session,
     settings: Settings,
@@ -96,8 +108,24 @@ def reissue_card(
     source: str,
     actor: str,
     today: date,
-) -> IssuedCard:
-    """Revoke `row` as reissued (unless already revoked) and issue its successor."""
+    presented: Card | None = None,
+) -> Reissued:
+    """Issue `row`'s successor and revoke `row` as reissued (unless already revoked).
+
+    When the holder presents the old card (`presented`, read from its QR code),
+    its full record is re-encrypted under the new card's key before the old one
+    is revoked; without it the record cannot be read, and revoking erases it.
+    """
+    issued = issue_card(session, settings, keyring, profile, today=today, replaces=row.card_code)
+    recovery_code = None
+    if presented is not None and _has_live_record(session, presented.record_id):
+        recovery_code = rekey_record(
+            session,
+            old_record_id=presented.record_id,
+            old_record_key=presented.record_key,
+            new_card=issued.card,
+            centre=settings.centre_name,
+        )
     if row.status == "revoked":
         previous_reason = "already_revoked"
     else:
@@ -107,7 +135,6 @@ def reissue_card(
             session, "card.revoke", actor=actor, subject=f"card:{row.card_code}",
             details={"reason": Reason.REISSUED.label},
         )  # fmt: skip
-    issued = issue_card(session, settings, keyring, profile, today=today, replaces=row.card_code)
     new_code = issued.card.card_code
     record_event(
         session, "card.issue", actor=actor, subject=f"card:{new_code}",
@@ -117,4 +144,9 @@ def reissue_card(
         session, "card.reissue", actor=actor, subject=f"card:{row.card_code}",
         details={"new": new_code, "from": source, "old_status": previous_reason},
     )  # fmt: skip
-    return issued
+    return Reissued(issued, recovery_code)
+
+
+def _has_live_record(session: Session, record_id: str) -> bool:
+    status = session.scalar(select(RecordRow.status).where(RecordRow.record_id == record_id))
+    return status is not None and status != "erased"

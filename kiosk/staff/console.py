@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from cards.errors import CardError
+from cards.model import Card
 from cards.valuesets import UI_LANGUAGES
 from kiosk.auth import role_required
 from kiosk.errors import status_of
@@ -116,31 +117,41 @@ def revoke(code: str) -> Page:
     return redirect(url_for("staff.card", code=card_code))
 
 
-def _profile_from(form: ReissueForm, row: CardRow) -> tuple[Any, str]:
-    """The new card's data and where it came from: old QR text or photo, or a new profile."""
+def _profile_from(form: ReissueForm, row: CardRow) -> tuple[Any, str, Card | None]:
+    """The new card's data, where it came from, and the old card when it was presented.
+
+    A corrected profile gives the data; the old card's QR code (text or photo), when
+    given too, carries the key that moves the full record to the new card.
+    """
     settings, keyring = services().settings, services().keyring
+    presented: Card | None = None
+    if form.qr_image.data:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "card"
+            form.qr_image.data.save(path)
+            presented, source = (
+                read_presented_card(settings, keyring, decode_qr_image(path), row),
+                "qr_image",
+            )
+    elif form.qr_text.data:
+        presented, source = (
+            read_presented_card(settings, keyring, form.qr_text.data, row),
+            "qr_text",
+        )
     if form.profile_json.data:
         try:
-            return json.loads(form.profile_json.data), "profile"
+            return json.loads(form.profile_json.data), "profile", presented
         except json.JSONDecodeError as exc:
             raise registry.RegistryError(
                 f"the profile is not valid JSON: {exc.msg} (line {exc.lineno})",
                 code="bad_profile_json",
             ) from exc
-    if form.qr_image.data:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "card"
-            form.qr_image.data.save(path)
-            text, source = decode_qr_image(path), "qr_image"
-    elif form.qr_text.data:
-        text, source = form.qr_text.data, "qr_text"
-    else:
+    if presented is None:
         raise registry.RegistryError(
             _("Scan or paste the old card's QR code, or give a corrected profile."),
             code="no_reissue_source",
         )
-    card = read_presented_card(settings, keyring, text, row)
-    return card_to_profile(card), source
+    return card_to_profile(presented), source, presented
 
 
 @bp.route("/cards/<code>/reissue", methods=["GET", "POST"])
@@ -155,16 +166,22 @@ def reissue(code: str) -> Page:
             return render_template("staff/reissue.html", card=detail, form=form)
         try:
             with session.begin_nested():
-                profile, source = _profile_from(form, row)
-                issued = reissue_card(
+                profile, source, presented = _profile_from(form, row)
+                reissued = reissue_card(
                     session, settings, keyring, row, profile, source=source, actor=actor(),
-                    today=utc_now().date(),
+                    today=utc_now().date(), presented=presented,
                 )  # fmt: skip
         except CardError as error:
             form.submit.errors = [error.message]
             page = render_template("staff/reissue.html", card=detail, form=form)
             return page, status_of(error)
-        printing.enqueue_card(session, issued, holder_language=_print_language(issued))
+        issued = reissued.issued
+        language = _print_language(issued)
+        printing.enqueue_card(session, issued, holder_language=language)
+        if reissued.recovery_code is not None:
+            printing.enqueue_slip(
+                session, issued.card.card_code, reissued.recovery_code, holder_language=language
+            )
     new_code = issued.card.card_code
     flash(_("Card %(new)s replaces %(old)s and is printing.", new=new_code, old=code), "success")
     return redirect(url_for("staff.card", code=new_code))

@@ -115,6 +115,6 @@ def test_console_pages_carry_strict_headers(staff: Console) -> None:
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "unsafe-inline" not in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin"
     cookie = next(c for c in staff.http.cookies if c.name == "session")
     assert cookie.has_nonstandard_attr("HttpOnly")
