@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from flask import Flask, Response, current_app, render_template
+from flask import Flask, Response, current_app, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
 from kiosk import db
 from kiosk.auth import init_auth
@@ -133,8 +134,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         return {"status": "ok", "issuer": services().keyring.issuer_key.kid.hex()}
 
     @app.get("/")
-    def index() -> str:
-        return render_template("index.html")
+    def index() -> BaseResponse:
+        """The kiosk is what a person arriving sees; staff go to /staff/, doctors scan to /V."""
+        return redirect(url_for("reception.start"))
 
     return app
 

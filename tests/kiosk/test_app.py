@@ -14,6 +14,7 @@ from kiosk.config import ConfigError
 def test_development_instance_is_generated_and_announced(live_server: str, tmp_path: Path) -> None:
     response = requests.get(f"{live_server}/", timeout=10)
     assert response.status_code == 200
+    assert response.url.endswith("/kiosk/")
     assert "DEVELOPMENT MODE" in response.text
     keys = tmp_path / "instance" / "keys"
     assert (keys / "root.key").stat().st_mode & 0o777 == 0o600
