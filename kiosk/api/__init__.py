@@ -11,6 +11,7 @@ open to every origin: the lists are signed and name no person.
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -68,6 +69,13 @@ def _not_modified(etag: str, *, as_json: bool, negotiated: bool) -> Response | N
         return None
     unchanged = Response(status=304, mimetype="application/json" if as_json else CBOR)
     return _cache_headers(unchanged, etag, negotiated=negotiated)
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI description of the public endpoints (lists, SHL manifests, readiness)."""
+    document = resources.files("kiosk.api").joinpath("openapi.json").read_bytes()
+    return Response(document, mimetype="application/json")
 
 
 @bp.get("/trust")
