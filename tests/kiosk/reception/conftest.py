@@ -26,6 +26,7 @@ from kiosk.models.reception import FlowRow
 from tests.conftest import POSTGRES_ADMIN
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+HOLDER_PIN = "428613"
 FIELD_ERROR = re.compile(
     r'<p class="field-error" id="error-([a-z_]+)" role="alert">(.*?)</p>', re.S
 )
@@ -126,6 +127,7 @@ class Holder:
             "contact": {"contact_name": "Moussa", "contact_phone": "+33 6 12 34 56 78"},
             "languages": {"code": ["fr", "ff"], "action": "next"},
             "sensitive": {"action": "skip"},
+            "pin": {"pin": HOLDER_PIN, "pin_again": HOLDER_PIN},
         }
         answers.update(changes)
         steps = list(answers)

@@ -28,6 +28,7 @@ from kiosk.services.registry import find_card, revoke_card
 from signing.revocation import Reason
 
 TODAY = date(2026, 11, 27)
+PIN = "428613"
 NURSE = StaffUser(id=7, username="nurse.amal", display_name="Amal", role="clinician", facility="")
 CLERK = StaffUser(id=8, username="desk.clerk", display_name="Clerk", role="staff", facility="")
 
@@ -54,7 +55,12 @@ def session(kiosk_app: Flask) -> Iterator[Session]:
 
 
 def _issue(session: Session, app: Flask, **kwargs: Any) -> Any:
-    options: dict[str, Any] = {"holder_language": "ar", "clinician": None, "today": TODAY}
+    options: dict[str, Any] = {
+        "holder_language": "ar",
+        "clinician": None,
+        "today": TODAY,
+        "pin": PIN,
+    }
     options.update(kwargs)
     body = options.pop("profile", profile())
     return issue_for_holder(session, app.extensions["ehcard"], body, **options)
