@@ -187,7 +187,9 @@ def check_pin_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers
         try:
             check_pin(pin)
         except PinRefused:
-            errors["pin"] = _("This PIN is too easy to guess: avoid repeated or consecutive digits.")
+            errors["pin"] = _(
+                "This PIN is too easy to guess: avoid repeated or consecutive digits."
+            )
     if not errors and not again:
         errors["pin_again"] = _("Please type the same PIN a second time.")
     elif not errors and again != pin:

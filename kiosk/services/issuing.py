@@ -4,7 +4,8 @@
 signs and registers the card, queues it for printing, creates its encrypted
 full record under the holder's PIN, queues the recovery slip and writes the
 audit event, all in the caller's transaction: a card is registered if and
-only if its print job, its record and its slip job exist. `card_progress` is what the print status page polls.
+only if its print job, its record and its slip job exist. `card_progress`
+is what the print status page polls.
 """
 
 from __future__ import annotations
