@@ -2,7 +2,8 @@
 
 Usage: python -m tests.faults.kill_during_issue INSTANCE DATABASE_URL POINT
 POINT is `after-signing` (the card is signed and queued, its record created
-and its recovery slip queued, the transaction not yet committed) or `after-storing` (committed, the print worker not yet run).
+and its recovery slip queued, the transaction not yet committed) or
+`after-storing` (committed, the print worker not yet run).
 The kill is injected by wrapping the service the issue path calls, the way a
 power cut would strike, not by any hook in the product.
 """
