@@ -3,7 +3,8 @@
 A clinical list is `None` when the holder said "I don't know" (the card says
 "not asked"), an empty tuple for "none" and the chosen codes otherwise.
 Sensitive items are kept apart and reach the profile only while the holder
-keeps the private step open.
+keeps the private step open. The PIN of the full record is an answer too,
+but never part of the profile.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ STEPS = (
     "contact",
     "languages",
     "sensitive",
+    "pin",
     "review",
 )
 CLINICAL_LISTS = ("allergies", "medications", "conditions")
@@ -45,6 +47,9 @@ class Answers:
     languages: tuple[str, ...] = ()
     sensitive_open: bool = False
     sensitive: tuple[str, ...] = ()  # "<list>/<code>", e.g. "conditions/B20"
+    # The record's PIN, kept only in this sealed flow until the card is issued;
+    # never part of the profile, so never on the card.
+    pin: str = ""
     issued_card: str = ""  # card code once issued; every answer above is erased then
 
     def to_json(self) -> bytes:

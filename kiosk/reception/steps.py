@@ -176,3 +176,22 @@ def sensitive(db_session: Session, answers: Answers) -> ResponseReturnValue:
             answers.sensitive,
         ),
     ), (422 if errors else 200)
+
+
+@bp.route("/pin", methods=["GET", "POST"])
+@flow_view("pin")
+def pin(db_session: Session, answers: Answers) -> ResponseReturnValue:
+    """The PIN of the full record. The page never shows a PIN, not even the one typed."""
+    errors: Errors = {}
+    if request.method == "POST":
+        answers, errors = validate.check_pin_step(request.form, answers)
+        if _finish("pin", answers, errors, db_session):
+            return after_step("pin", back_to_review=_back_to_review())
+    return render_step(
+        "reception/pin.html",
+        "pin",
+        answers,
+        errors=errors,
+        has_pin=bool(answers.pin),
+        digits=("1", "2", "3", "4", "5", "6", "7", "8", "9"),
+    ), (422 if errors else 200)

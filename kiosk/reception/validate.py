@@ -20,6 +20,7 @@ from cards.packing import check_name
 from cards.translit import icao_latin
 from kiosk.reception import choices
 from kiosk.reception.answers import CLINICAL_LISTS, Answers
+from kiosk.records.credentials import PIN_PATTERN, PinRefused, check_pin
 
 Errors = dict[str, str]
 NAME_MAX = 64
@@ -162,6 +163,40 @@ def check_contact_step(form: MultiDict[str, str], answers: Answers) -> tuple[Ans
     if errors:
         return answers, errors
     return replace(answers, contact_phone=phone), {}
+
+
+def _ascii_digits(typed: str) -> str:
+    """Digits from any script as 0-9: a Persian or Arabic keyboard types ۱۲۳ or ١٢٣."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in typed)
+
+
+def check_pin_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:
+    """The record's PIN, typed twice; "skip" keeps a PIN chosen before (back from review)."""
+    if form.get("action") == "skip" and answers.pin:
+        return answers, {}
+    pin = _ascii_digits("".join(form.get("pin", "").split()))
+    again = _ascii_digits("".join(form.get("pin_again", "").split()))
+    errors: Errors = {}
+    if not pin:
+        errors["pin"] = _("Please choose a PIN.")
+    elif not pin.isascii() or not pin.isdigit():
+        errors["pin"] = _("A PIN has only digits, from 0 to 9.")
+    elif not PIN_PATTERN.match(pin):
+        errors["pin"] = _("A PIN has 6 to 12 digits.")
+    else:
+        try:
+            check_pin(pin)
+        except PinRefused:
+            errors["pin"] = _(
+                "This PIN is too easy to guess: avoid repeated or consecutive digits."
+            )
+    if not errors and not again:
+        errors["pin_again"] = _("Please type the same PIN a second time.")
+    elif not errors and again != pin:
+        errors["pin_again"] = _("The two PINs are not the same. Please type them again.")
+    if errors:
+        return answers, errors
+    return replace(answers, pin=pin), {}
 
 
 def check_languages_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:

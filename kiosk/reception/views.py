@@ -131,7 +131,9 @@ def _review_page(answers: Answers, *, error: str) -> ResponseReturnValue:
 @bp.post("/issue")
 @flow_view("review")
 def issue(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    """Sign, register and (once printing lands) print; the answers are erased at once."""
+    """Issue the card, its record and its slip; the answers and the PIN are erased at once."""
+    if not answers.pin:
+        return redirect(step_url("pin"))
     try:
         outcome = issue_for_holder(
             db_session,
@@ -139,6 +141,7 @@ def issue(db_session: Session, answers: Answers) -> ResponseReturnValue:
             answers.profile(),
             holder_language=current_language(),
             clinician=clinician(),
+            pin=answers.pin,
         )
     except ProfileError as error:
         db_session.rollback()

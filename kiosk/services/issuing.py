@@ -1,9 +1,11 @@
 """Issue a card for a holder at the kiosk: the one place the reception flow calls.
 
 `issue_for_holder` validates the profile, applies a clinician's confirmation,
-signs and registers the card, queues it for printing and writes the audit
-event, all in the caller's transaction: a card is registered if and only if
-its print job exists. `card_progress` is what the print status page polls.
+signs and registers the card, queues it for printing, creates its encrypted
+full record under the holder's PIN, queues the recovery slip and writes the
+audit event, all in the caller's transaction: a card is registered if and
+only if its print job, its record and its slip job exist. `card_progress`
+is what the print status page polls.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from cards.errors import CardError
 from cards.model import ClinicalField
 from cards.valuesets import UI_LANGUAGES
 from kiosk.auth import StaffUser
+from kiosk.records.store import create_record
+from kiosk.records.uploads import UploadLimits
 from kiosk.services import audit, printing
+from kiosk.services.card_record import record_items
 from kiosk.services.registry import find_card, issue_card
 
 if TYPE_CHECKING:
@@ -44,6 +49,7 @@ class IssueOutcome:
     expires: date
     confirmed_fields: tuple[str, ...]
     print_job: int
+    slip_job: int
 
 
 @dataclass(frozen=True)
@@ -95,9 +101,13 @@ def issue_for_holder(
     *,
     holder_language: str,
     clinician: StaffUser | None,
+    pin: str,
     today: date | None = None,
 ) -> IssueOutcome:
-    """Validate, confirm (clinician mode), sign, register and audit one card."""
+    """Validate, confirm (clinician mode), sign, register, create the record and audit one card.
+
+    `pin` locks the full record (6 to 12 digits); it goes nowhere else.
+    """
     if holder_language not in UI_LANGUAGES:
         raise IssuingError(f"{holder_language!r} is not a kiosk language")
     if "confirmed" in profile:
@@ -125,6 +135,18 @@ def issue_for_holder(
     )
     card = issued.card
     job = printing.enqueue_card(session, issued, holder_language=holder_language)
+    recovery_code = create_record(
+        session,
+        card=card,
+        pin=pin,
+        items=record_items(card, holder_language, clinician),
+        language=holder_language,
+        centre=services.settings.centre_name,
+        limits=UploadLimits.of(services.settings),
+    )
+    slip_job = printing.enqueue_slip(
+        session, card.card_code, recovery_code, holder_language=holder_language
+    )
     confirmed = tuple(f.value for f in ClinicalField if f in card.provenance.confirmed)
     audit.record_event(
         session,
@@ -144,6 +166,7 @@ def issue_for_holder(
         expires=card.expires,
         confirmed_fields=confirmed,
         print_job=job,
+        slip_job=slip_job,
     )
 
 

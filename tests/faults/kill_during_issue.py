@@ -1,8 +1,9 @@
 """A kiosk process that issues one card and is SIGKILLed at a chosen point.
 
 Usage: python -m tests.faults.kill_during_issue INSTANCE DATABASE_URL POINT
-POINT is `after-signing` (the card is signed and queued, the transaction not
-yet committed) or `after-storing` (committed, the print worker not yet run).
+POINT is `after-signing` (the card is signed and queued, its record created
+and its recovery slip queued, the transaction not yet committed) or
+`after-storing` (committed, the print worker not yet run).
 The kill is injected by wrapping the service the issue path calls, the way a
 power cut would strike, not by any hook in the product.
 """
@@ -26,7 +27,8 @@ def main(instance: str, database_url: str, point: str) -> None:
     app = create_app({"instance": Path(instance), "database_url": database_url, "TESTING": True})
     services = app.extensions["ehcard"]
     profile: dict[str, Any] = json.loads((PROFILES / "amina_diallo.json").read_text("utf-8"))
-    enqueue = printing.enqueue_card
+    # The slip is the last thing issuing queues: dying there loses the most work.
+    enqueue = printing.enqueue_slip
 
     def enqueue_then_die(*args: Any, **kwargs: Any) -> int:
         job = enqueue(*args, **kwargs)
@@ -34,10 +36,10 @@ def main(instance: str, database_url: str, point: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return job
 
-    printing.enqueue_card = enqueue_then_die  # type: ignore[assignment]
+    printing.enqueue_slip = enqueue_then_die  # type: ignore[assignment]
     with session_scope(services.sessions) as session:
         outcome = issuing.issue_for_holder(
-            session, services, profile, holder_language="fr", clinician=None
+            session, services, profile, holder_language="fr", clinician=None, pin="428613"
         )
     print(outcome.card_id.hex(), flush=True)
     if point == "after-storing":

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app import create_app
 from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
+from kiosk.models.records import RecordRow
 from kiosk.models.registry import CardRow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,7 @@ def test_killed_between_signing_and_storing_leaves_nothing(
     with session_scope(app.extensions["ehcard"].sessions) as session:
         assert session.scalars(select(CardRow)).all() == []
         assert session.scalars(select(PrintJobRow)).all() == []
+        assert session.scalars(select(RecordRow)).all() == []
     app.extensions["ehcard"].engine.dispose()
 
 
@@ -60,12 +62,17 @@ def test_killed_between_storing_and_printing_prints_after_recovery(
     worker = app.extensions["ehcard.print_worker"]
     with session_scope(app.extensions["ehcard"].sessions) as session:
         card = session.scalar(select(CardRow).where(CardRow.card_id == card_id))
-        job = session.scalar(select(PrintJobRow).where(PrintJobRow.card_id == card_id))
+        jobs = session.scalars(
+            select(PrintJobRow).where(PrintJobRow.card_id == card_id).order_by(PrintJobRow.id)
+        ).all()
         assert card is not None and card.status == "active"
-        assert job is not None and job.status == "queued"
+        assert [(job.kind, job.status) for job in jobs] == [("card", "queued"), ("slip", "queued")]
+        assert session.scalar(select(RecordRow.status)) == "active"
     assert worker.run_once() is not None
     with session_scope(app.extensions["ehcard"].sessions) as session:
-        job = session.scalar(select(PrintJobRow).where(PrintJobRow.card_id == card_id))
+        job = session.scalar(
+            select(PrintJobRow).where(PrintJobRow.card_id == card_id, PrintJobRow.kind == "card")
+        )
         assert job is not None and job.status == "done"
     assert (instance / "printer.escpos").stat().st_size > 1000
     app.extensions["ehcard"].engine.dispose()

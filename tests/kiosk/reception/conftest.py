@@ -26,6 +26,7 @@ from kiosk.models.reception import FlowRow
 from tests.conftest import POSTGRES_ADMIN
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+HOLDER_PIN = "428613"
 FIELD_ERROR = re.compile(
     r'<p class="field-error" id="error-([a-z_]+)" role="alert">(.*?)</p>', re.S
 )
@@ -113,8 +114,13 @@ class Holder:
     def answer(self, step: str, data: dict[str, Any], **kwargs: Any) -> requests.Response:
         return self.post(f"/kiosk/{step}", data, **kwargs)
 
-    def walk_to_review(self, language: str = "en", **changes: dict[str, Any]) -> requests.Response:
-        """Answer every step with plain valid answers (or `changes[step]`); lands on review."""
+    def walk_to_review(
+        self, language: str = "en", *, stop_at: str = "review", **changes: dict[str, Any]
+    ) -> requests.Response:
+        """Answer every step with plain valid answers (or `changes[step]`); lands on review.
+
+        `stop_at` a step: answer only the steps before it and land there.
+        """
         self.start(language)
         answers: dict[str, dict[str, Any]] = {
             "name": {"name": "Amina Diallo"},
@@ -126,16 +132,16 @@ class Holder:
             "contact": {"contact_name": "Moussa", "contact_phone": "+33 6 12 34 56 78"},
             "languages": {"code": ["fr", "ff"], "action": "next"},
             "sensitive": {"action": "skip"},
+            "pin": {"pin": HOLDER_PIN, "pin_again": HOLDER_PIN},
         }
         answers.update(changes)
-        steps = list(answers)
-        for index, (step, data) in enumerate(answers.items()):
-            response = self.answer(step, data, allow_redirects=False)
-            following = steps[index + 1] if index + 1 < len(steps) else "review"
-            assert response.headers.get("Location") == f"/kiosk/{following}", (
+        steps = [*answers, "review"]
+        for index, step in enumerate(steps[: steps.index(stop_at)]):
+            response = self.answer(step, answers[step], allow_redirects=False)
+            assert response.headers.get("Location") == f"/kiosk/{steps[index + 1]}", (
                 f"{step} refused: {field_errors(response)}"
             )
-        return self.get("/kiosk/review")
+        return self.get(f"/kiosk/{stop_at}")
 
 
 def field_errors(response: requests.Response) -> dict[str, str]:

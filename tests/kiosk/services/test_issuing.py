@@ -1,4 +1,4 @@
-"""issue_for_holder: validate, confirm, sign, register and audit, on both databases."""
+"""issue_for_holder: validate, confirm, sign, register, record, audit, on both databases."""
 
 from __future__ import annotations
 
@@ -13,10 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cards.errors import ProfileError
+from cards.model import record_id
 from kiosk.auth import StaffUser
 from kiosk.db import session_scope
 from kiosk.models.audit import AuditRow
+from kiosk.models.printing import PrintJobRow
+from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.models.registry import CardRow
+from kiosk.records.credentials import PinRefused, secret_matches
 from kiosk.services import printing
 from kiosk.services.issuing import (
     IssuingError,
@@ -28,6 +32,7 @@ from kiosk.services.registry import find_card, revoke_card
 from signing.revocation import Reason
 
 TODAY = date(2026, 11, 27)
+PIN = "428613"
 NURSE = StaffUser(id=7, username="nurse.amal", display_name="Amal", role="clinician", facility="")
 CLERK = StaffUser(id=8, username="desk.clerk", display_name="Clerk", role="staff", facility="")
 
@@ -54,7 +59,12 @@ def session(kiosk_app: Flask) -> Iterator[Session]:
 
 
 def _issue(session: Session, app: Flask, **kwargs: Any) -> Any:
-    options: dict[str, Any] = {"holder_language": "ar", "clinician": None, "today": TODAY}
+    options: dict[str, Any] = {
+        "holder_language": "ar",
+        "clinician": None,
+        "today": TODAY,
+        "pin": PIN,
+    }
     options.update(kwargs)
     body = options.pop("profile", profile())
     return issue_for_holder(session, app.extensions["ehcard"], body, **options)
@@ -131,3 +141,45 @@ def test_every_issued_card_has_its_print_job(session: Session, kiosk_app: Flask)
     outcome = _issue(session, kiosk_app)
     status = printing.job_status(session, outcome.print_job)
     assert (status.kind, status.status) == ("card", "queued")
+
+
+def _counts(app: Flask) -> tuple[int, int, int]:
+    with session_scope(app.extensions["ehcard"].sessions) as db_session:
+        return (
+            len(db_session.scalars(select(CardRow.id)).all()),
+            len(db_session.scalars(select(PrintJobRow.id)).all()),
+            len(db_session.scalars(select(RecordRow.id)).all()),
+        )
+
+
+def test_issuing_creates_the_record_under_the_pin_and_queues_the_slip(
+    session: Session, kiosk_app: Flask
+) -> None:
+    outcome = _issue(session, kiosk_app, clinician=NURSE)
+    record = session.scalar(
+        select(RecordRow).where(RecordRow.record_id == record_id(outcome.card_id))
+    )
+    assert record is not None and record.status == "active"
+    assert secret_matches(record.pin_hash, PIN) and not secret_matches(record.pin_hash, "428614")
+    roles = session.scalars(select(RecordFileRow.role).where(RecordFileRow.record_pk == record.id))
+    # the summary, one allergy, the trusted person (medications not asked, conditions none known)
+    assert sorted(roles) == ["item", "item", "summary"]
+    slip = printing.job_status(session, outcome.slip_job)
+    assert (slip.kind, slip.status) == ("slip", "queued")
+    audit = "\n".join(repr(tuple(row)) for row in session.execute(select(AuditRow)))
+    assert PIN not in audit
+
+
+def test_a_refused_pin_leaves_no_card_no_job_and_no_record(kiosk_app: Flask) -> None:
+    before = _counts(kiosk_app)
+    with (
+        pytest.raises(PinRefused, match="a PIN is 6 to 12 digits"),
+        session_scope(kiosk_app.extensions["ehcard"].sessions) as db_session,
+    ):
+        _issue(db_session, kiosk_app, pin="12345")
+    with (
+        pytest.raises(PinRefused, match="too easy to guess"),
+        session_scope(kiosk_app.extensions["ehcard"].sessions) as db_session,
+    ):
+        _issue(db_session, kiosk_app, pin="123456")
+    assert _counts(kiosk_app) == before
