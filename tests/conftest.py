@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
@@ -18,10 +16,10 @@ from werkzeug.serving import make_server
 from app import create_app
 from signing.keys import PrivateKey
 from signing.trust import TrustEntry, TrustList, sign_trust_list
+from tests.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "tests" / "profiles"
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 TODAY = date(2026, 11, 27)
 HOST = "EHC.EXAMPLE.ORG"
 
@@ -69,17 +67,8 @@ def fixed_clock(day: date = TODAY) -> Any:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ehcard.sqlite'}"
-        return
-    name = f"ehcard_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
 from kiosk.services.issuing import issue_for_holder
-from tests.conftest import POSTGRES_ADMIN, PROFILES
+from tests.conftest import PROFILES
+from tests.databases import POSTGRES_ADMIN
 
 
 def _wait_for_postgresql() -> None:
@@ -101,7 +102,7 @@ def test_cards_issued_across_a_database_restart_are_all_registered(app: Flask) -
 def _pg_ctl(action: str) -> None:
     version = next(Path("/etc/postgresql").iterdir()).name
     subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
+        ["/usr/bin/pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
         check=True, timeout=120, capture_output=True,
     )  # fmt: skip
 

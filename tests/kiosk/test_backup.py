@@ -26,7 +26,8 @@ from kiosk.services.backup import BackupError, restore_backup, write_backup
 from kiosk.services.registry import issue_card, revoke_card
 from kiosk.sessions import session_factory
 from signing.revocation import Reason
-from tests.conftest import POSTGRES_ADMIN, TODAY
+from tests.conftest import TODAY
+from tests.databases import POSTGRES_ADMIN
 
 PROFILE = {"name": "Amina Diallo", "birth_date": "1994", "allergies": ["91936005"]}
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import html
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import requests
 from flask import Flask
@@ -23,7 +21,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from kiosk.models.reception import FlowRow
-from tests.conftest import POSTGRES_ADMIN
+from tests.databases import fresh_database
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 HOLDER_PIN = "428613"
@@ -37,17 +35,8 @@ def shared_database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A fresh database for one test module: a SQLite file or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'ehcard.sqlite'}"
-        return
-    name = f"ehcard_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def serve(app: Flask) -> Iterator[str]:

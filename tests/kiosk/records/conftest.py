@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import secrets
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
 import pytest
 from flask import Flask
 from werkzeug.serving import make_server
@@ -30,7 +28,7 @@ from kiosk.records.store import create_record
 from kiosk.records.uploads import UploadLimits
 from signing import records as crypto
 from tests.builders import make_card
-from tests.conftest import POSTGRES_ADMIN
+from tests.databases import fresh_database
 from tests.record_items import record_items
 
 PIN = "482915"
@@ -82,17 +80,8 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """As tests/conftest.py's, but one fresh database per module."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('records') / 'ehcard.sqlite'}"
-        return
-    name = f"ehcard_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(request.param, tmp_path_factory.mktemp("records")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,7 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import requests
 from argon2 import PasswordHasher
 from flask import Flask
@@ -27,7 +25,7 @@ from kiosk.models.registry import CardRow
 from kiosk.services import printing, registry
 from kiosk.web import Services
 from signing.issuance import IssuedCard
-from tests.conftest import POSTGRES_ADMIN
+from tests.databases import fresh_database
 
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = {"ada": "admin", "sam": "staff", "cleo": "clinician"}
@@ -93,22 +91,6 @@ def add_accounts(app: Flask) -> None:
                     created_at=datetime.now(UTC),
                 )
             )  # fmt: skip
-
-
-@contextmanager
-def fresh_database(kind: str, folder: Path) -> Iterator[str]:
-    """An empty database of `kind` (sqlite or postgresql), dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'ehcard.sqlite'}"
-        return
-    name = f"ehcard_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager

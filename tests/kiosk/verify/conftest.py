@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
-from tests.conftest import POSTGRES_ADMIN
+from tests.databases import POSTGRES_ADMIN
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
