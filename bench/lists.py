@@ -169,6 +169,10 @@ def _measure(base: str, kid: str, options: argparse.Namespace) -> list[Load]:
         ("/api/revocations + If-None-Match", f"/api/revocations/{kid}", full.headers["ETag"]),
         ("/api/revocations?since=counter-10",
          f"/api/revocations/{kid}?since={LIST_ENTRIES - 10}", None),
+        ("/V (verifier page)", "/V", None),
+        ("/static/verify/verifier.js", "/static/verify/verifier.js", None),
+        ("/V/labels-fr.json", "/V/labels-fr.json", None),
+        ("/R (record page)", "/R", None),
     ]  # fmt: skip
     return [
         load(base + path, name, options.seconds, options.connections, etag)
