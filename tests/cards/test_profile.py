@@ -10,19 +10,10 @@ import pytest
 from cards.errors import ProfileError
 from cards.model import BirthDate, ClinicalField, FieldState
 from cards.profile import parse_profile
+from tests.conftest import load_profile
 
 TODAY = date(2026, 11, 27)
-AMINA: dict[str, Any] = {
-    "name": "Amina Diallo",
-    "birth_date": "1994-03-12",
-    "sex": "female",
-    "blood_group": "O+",
-    "allergies": ["294505008"],
-    "medications": ["A10AE04"],
-    "conditions": ["E10"],
-    "emergency_contact": {"name": "Moussa", "phone": "+33612345678"},
-    "languages": ["ff", "fr"],
-}
+AMINA: dict[str, Any] = load_profile("amina_diallo")  # the example of issue 3
 
 
 def _parse(**changes: Any) -> Any:
