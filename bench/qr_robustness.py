@@ -3,9 +3,9 @@
 Run: python bench/qr_robustness.py [--trials N] [--width-mm 30]
 
 Every reference profile is encoded as an ehcard (ECC M), a SMART Health Card
-(ECC L) and an EU DCC-style code (ECC Q), printed 30 mm wide at 203 dpi with
-whole dots per module (see wear.py), worn and photographed at three
-severities, and decoded with zxing-cpp. The three codes of a profile see the
+(ECC L) and an EU DCC-style code (ECC Q), printed 30 mm wide at 203 dpi (the
+code and its quiet zone fill that width in whole dots, as the card renderer
+draws it: see wear.py), worn and photographed at three severities, and decoded with zxing-cpp. The three codes of a profile see the
 same wear and the same capture in each trial (same seed), so the rates
 compare the formats, not the luck of the draw. Seeds are fixed: every run
 prints the same table.
@@ -73,19 +73,16 @@ def main() -> None:
     rows = matrices()
 
     print(f"## Printed size in a {width_mm:g} mm area on a 203-dpi printer\n")
-    print("| format | ECC | QR versions | dots a module | printed width (mm) |")
-    print("|--------|-----|-------------|---------------|--------------------|")
+    print("| format | ECC | QR versions | dots a module (mean) | module (mm) |")
+    print("|--------|-----|-------------|----------------------|-------------|")
     for fmt, ecc in zip(FORMATS, ("M", "L", "Q"), strict=True):
         versions = sorted({row[fmt][2] for _, row in rows})
         sizes = sorted({row[fmt][0].shape[0] for _, row in rows})
-        dpm = sorted({wear.dots_per_module(s, width_mm) for s in sizes})
-        widths = [
-            (s + 2 * wear.QUIET_ZONE) * wear.dots_per_module(s, width_mm) * wear.MM_PER_DOT
-            for s in sizes
-        ]
+        dpm = [wear.dots_per_module(s, width_mm) for s in sizes]
+        module_mm = [d * wear.MM_PER_DOT for d in dpm]
         print(
-            f"| {fmt} | {ecc} | {versions[0]}-{versions[-1]} | {'-'.join(map(str, dpm))} "
-            f"| {min(widths):.1f}-{max(widths):.1f} |"
+            f"| {fmt} | {ecc} | {versions[0]}-{versions[-1]} | {min(dpm):.2f}-{max(dpm):.2f} "
+            f"| {min(module_mm):.2f}-{max(module_mm):.2f} |"
         )
 
     decoded = {(s, f): 0 for s in range(len(wear.SEVERITIES)) for f in FORMATS}

@@ -1,7 +1,8 @@
 """A QR code printed at 30 mm on a 203-dpi thermal printer, worn in a wallet, then photographed.
 
-The print: integer dots per module (as many as fit in 240 dots), a 4-module
-quiet zone, on a paper area a little larger than the code. The wear: heated
+The print: the code and its 4-module quiet zone fill 240 dots, whole dots a
+module as the card renderer draws it (3 or 4 dots for a version 10 code), on
+a paper area a little larger than the code. The wear: heated
 dots that spread or shrink (dot gain), dots that did not print and dead head
 elements (white lines along the paper feed), thermal paper that fades
 unevenly, scratches and grime. The capture: a phone frame
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
+
+from cards.render.flow import module_edges
 
 PRINTER_DPI = 203
 CODE_WIDTH_MM = 30.0
@@ -111,22 +114,29 @@ def code_dots(width_mm: float = CODE_WIDTH_MM) -> int:
     return round(width_mm / MM_PER_DOT)
 
 
-def dots_per_module(modules: int, width_mm: float = CODE_WIDTH_MM) -> int:
-    """Whole printer dots a module: as many as fit across the code's area."""
-    return code_dots(width_mm) // (modules + 2 * QUIET_ZONE)
+def dots_per_module(modules: int, width_mm: float = CODE_WIDTH_MM) -> float:
+    """Printer dots a module on average when the code and its quiet zone fill the area."""
+    return code_dots(width_mm) / (modules + 2 * QUIET_ZONE)
 
 
 def print_raster(matrix: np.ndarray, width_mm: float = CODE_WIDTH_MM) -> np.ndarray:
-    """Printer dots (True = heated) of the code, centred on the paper around its area."""
+    """Printer dots (True = heated) of the code, centred on the paper around its area.
+
+    The code fills its area as the card renderer draws it: whole dots a
+    module, some modules one dot wider than others (`module_edges`).
+    """
     size = matrix.shape[0]
-    dpm = dots_per_module(size, width_mm)
-    if dpm < 1:
-        raise ValueError(f"a {size}-module code does not fit {code_dots(width_mm)} dots")
-    dots = np.kron(matrix, np.ones((dpm, dpm), dtype=bool))
-    paper_dots = code_dots(width_mm) + 2 * PAPER_MARGIN_DOTS
-    paper = np.zeros((paper_dots, paper_dots), dtype=bool)
-    start = (paper_dots - dots.shape[0]) // 2
-    paper[start : start + dots.shape[0], start : start + dots.shape[1]] = dots
+    dots = code_dots(width_mm)
+    modules = size + 2 * QUIET_ZONE
+    if dots < modules:
+        raise ValueError(f"a {size}-module code does not fit {dots} dots")
+    edges = np.array(module_edges(modules, dots))
+    module_of_dot = np.searchsorted(edges, np.arange(dots), side="right") - 1
+    quiet = np.zeros((modules, modules), dtype=bool)
+    quiet[QUIET_ZONE : QUIET_ZONE + size, QUIET_ZONE : QUIET_ZONE + size] = matrix
+    paper = np.zeros((dots + 2 * PAPER_MARGIN_DOTS,) * 2, dtype=bool)
+    inside = slice(PAPER_MARGIN_DOTS, PAPER_MARGIN_DOTS + dots)
+    paper[inside, inside] = quiet[np.ix_(module_of_dot, module_of_dot)]
     return paper
 
 

@@ -46,19 +46,39 @@ class TextItem:
     language: str
 
 
+def module_edges(modules: int, dots: int) -> tuple[int, ...]:
+    """Where each of `modules` modules starts across `dots` printer dots, and where the last ends.
+
+    Edges fall on the nearest whole dot to an even division, so a code fills
+    its area: when `dots` is not a whole multiple of `modules`, some modules
+    are one dot wider than the others, never resampled or blurred.
+    """
+    return tuple((2 * i * dots + modules) // (2 * modules) for i in range(modules + 1))
+
+
 @dataclass(frozen=True)
 class QrItem:
-    """A QR symbol drawn at (x, y), its quiet zone included in the box."""
+    """A QR symbol filling the square of `box_dots` dots at (x, y), its quiet zone included."""
 
     x: int
     y: int
-    module_dots: int
+    box_dots: int
     matrix: tuple[tuple[bool, ...], ...]
     quiet_zone: int = QUIET_ZONE
 
     @property
-    def box_dots(self) -> int:
-        return (len(self.matrix) + 2 * self.quiet_zone) * self.module_dots
+    def modules(self) -> int:
+        """Modules across the box, quiet zone included."""
+        return len(self.matrix) + 2 * self.quiet_zone
+
+    @property
+    def edges(self) -> tuple[int, ...]:
+        """Module edges in dots from the box's left (or top) side: see `module_edges`."""
+        return module_edges(self.modules, self.box_dots)
+
+    @property
+    def narrowest_module_dots(self) -> int:
+        return self.box_dots // self.modules
 
 
 @dataclass(frozen=True)

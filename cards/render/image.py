@@ -2,7 +2,8 @@
 
 Text is drawn anti-aliased in mode "L" for PNG and PDF; thermal printers get
 mode "1", thresholded (not dithered: dithered text and QR edges smear on a
-thermal head). QR modules are drawn as whole blocks of dots, never resampled.
+thermal head). QR modules are drawn as whole blocks of dots, never resampled; a
+code fills its square, some modules a dot wider than others (`module_edges`).
 """
 
 from __future__ import annotations
@@ -35,18 +36,16 @@ def render_side(side: Side, fonts: FontSet) -> Image.Image:
 
 
 def draw_qr(canvas: ImageDraw.ImageDraw, qr: QrItem) -> None:
-    """The symbol's dark modules as filled squares of `module_dots` dots, quiet zone white."""
+    """The symbol's dark modules as filled blocks of whole dots, quiet zone white."""
     box = qr.box_dots
     canvas.rectangle((qr.x, qr.y, qr.x + box - 1, qr.y + box - 1), fill=WHITE)
-    dots = qr.module_dots
-    origin_x = qr.x + qr.quiet_zone * dots
-    origin_y = qr.y + qr.quiet_zone * dots
+    edges = qr.edges[qr.quiet_zone :]
     for row, modules in enumerate(qr.matrix):
-        top = origin_y + row * dots
+        top, bottom = qr.y + edges[row], qr.y + edges[row + 1] - 1
         for column, dark in enumerate(modules):
             if dark:
-                left = origin_x + column * dots
-                canvas.rectangle((left, top, left + dots - 1, top + dots - 1), fill=BLACK)
+                left, right = qr.x + edges[column], qr.x + edges[column + 1] - 1
+                canvas.rectangle((left, top, right, bottom), fill=BLACK)
 
 
 def _draw_text(image: Image.Image, item: TextItem, fonts: FontSet) -> None:

@@ -72,26 +72,28 @@ class CardLayout:
         return next(item for item in self.front.items if isinstance(item, QrItem))
 
 
-def module_dots(
+def qr_box_dots(
     profile: PrinterProfile, symbol: QrSymbol, room: int, *, fallback: int | None = None
 ) -> int:
-    """Whole printer dots per QR module so that the symbol and its quiet zone fit `room`.
+    """Dots across the QR's square, quiet zone included: the profile's cap or `room`.
 
-    When it cannot, and a `fallback` room is given, the module size for that room.
+    The code fills that square (see `module_edges`); its narrowest module stays
+    at least `MIN_MODULE_MM`. When that cannot fit `room` and a `fallback` room
+    is given, the square for that room.
     """
     modules = symbol.size + 2 * QUIET_ZONE
-    needed = math.ceil(MIN_MODULE_MM * profile.dpi / MM_PER_INCH)
+    needed = math.ceil(MIN_MODULE_MM * profile.dpi / MM_PER_INCH) * modules
     # The profile's cap is a preference; the smallest readable module wins over it.
-    dots = max(needed, min(profile.dots(profile.qr_max_mm), room) // modules)
-    if dots * modules > room:
+    box = max(needed, min(profile.dots(profile.qr_max_mm), room))
+    if box > room:
         if fallback is not None:
-            return module_dots(profile, symbol, fallback)
+            return qr_box_dots(profile, symbol, fallback)
         raise LayoutError(
-            f"QR version {symbol.version} needs {modules * needed} dots with its quiet zone; "
+            f"QR version {symbol.version} needs {needed} dots with its quiet zone; "
             f"profile {profile.name} has room for {room}",
             code="qr_too_dense",
         )
-    return dots
+    return box
 
 
 def layout_card(
@@ -166,9 +168,8 @@ def _front(
     )
     if profile.orientation is Orientation.LANDSCAPE:
         # QR top right, its details under it; the holder's column fills the left.
-        modules = module_dots(profile, symbol, min(profile.printable_dots // 2, bottom - margin))
-        box = (symbol.size + 2 * QUIET_ZONE) * modules
-        qr = QrItem(profile.dots_wide - margin - box, margin, modules, symbol.matrix)
+        box = qr_box_dots(profile, symbol, min(profile.printable_dots // 2, bottom - margin))
+        qr = QrItem(profile.dots_wide - margin - box, margin, box, symbol.matrix)
         info = replace(full, x=qr.x, y=margin + box, width=box, items=[])
         text = replace(full, width=qr.x - gap - margin, items=[])
         _title(text, content)
@@ -177,10 +178,9 @@ def _front(
         # symbol is too wide for that), then the holder's data.
         _title(full, content)
         beside = profile.printable_dots - profile.dots(INFO_MIN_MM)
-        modules = module_dots(profile, symbol, max(beside, 0), fallback=profile.printable_dots)
-        box = (symbol.size + 2 * QUIET_ZONE) * modules
+        box = qr_box_dots(profile, symbol, max(beside, 0), fallback=profile.printable_dots)
         if box <= beside:
-            qr = QrItem(margin, full.y, modules, symbol.matrix)
+            qr = QrItem(margin, full.y, box, symbol.matrix)
             info = replace(
                 full,
                 x=margin + box + gap // 2,
@@ -188,9 +188,7 @@ def _front(
                 width=profile.printable_dots - box - gap // 2,
             )
         else:
-            qr = QrItem(
-                margin + (profile.printable_dots - box) // 2, full.y, modules, symbol.matrix
-            )
+            qr = QrItem(margin + (profile.printable_dots - box) // 2, full.y, box, symbol.matrix)
             info = replace(full, y=full.y + box, items=[])
         text = replace(full, y=full.y + box, items=[])
     _info(info, content)

@@ -31,7 +31,7 @@ class PrinterProfile:
     dpi: int = 203
     margin_dots: int = 8
     orientation: Orientation = Orientation.LANDSCAPE
-    # Cap on the QR symbol's width (quiet zone included): wider costs text room for no gain.
+    # The QR square (quiet zone included) the code fills: wider costs text room for no gain.
     qr_max_mm: float = 34.0
 
     def __post_init__(self) -> None:
@@ -61,7 +61,8 @@ THERMAL_58MM = PrinterProfile(
     dots_wide=384,
     side_height_dots=_mm(CR80_WIDTH_MM, 203),
     orientation=Orientation.PORTRAIT,
-    qr_max_mm=25.0,
+    # As wide as leaves the card code and expiry their column beside it.
+    qr_max_mm=28.0,
 )
 # 80 mm roll, 72 mm head: each side is printed across the roll, as tall as a card.
 THERMAL_80MM = PrinterProfile(

@@ -61,24 +61,28 @@ def test_card_renders_for_a_holder_of_every_language(
 
 
 @pytest.mark.parametrize("profile", PROFILES.values(), ids=lambda p: p.name)
-def test_quiet_zone_is_white_and_modules_are_whole_dots(
+def test_quiet_zone_is_white_and_modules_are_whole_dots_filling_the_square(
     fonts: FontSet, sign: Sign, profile: PrinterProfile
 ) -> None:
     issued = sign(reference_card("arabic"))
     layout, (front, _) = render(issued, fonts, profile, "ar")
     code = layout.qr
-    dots, zone = code.module_dots, code.quiet_zone * code.module_dots
     box = front.crop((code.x, code.y, code.x + code.box_dots, code.y + code.box_dots))
-    inner = box.size[0] - 2 * zone
+    zone = code.edges[code.quiet_zone]
+    end = code.edges[-code.quiet_zone - 1]
     assert box.crop((0, 0, box.width, zone)).getextrema() == (255, 255)
-    assert box.crop((0, box.height - zone, box.width, box.height)).getextrema() == (255, 255)
+    assert box.crop((0, end, box.width, box.height)).getextrema() == (255, 255)
     assert box.crop((0, 0, zone, box.height)).getextrema() == (255, 255)
-    assert box.crop((box.width - zone, 0, box.width, box.height)).getextrema() == (255, 255)
-    symbol = box.crop((zone, zone, zone + inner, zone + inner))
+    assert box.crop((end, 0, box.width, box.height)).getextrema() == (255, 255)
+    edges = code.edges[code.quiet_zone :]
     for row, modules in enumerate(issued.symbol.matrix):
         for column, dark in enumerate(modules):
-            cell = symbol.crop((column * dots, row * dots, (column + 1) * dots, (row + 1) * dots))
+            cell = box.crop((edges[column], edges[row], edges[column + 1], edges[row + 1]))
             assert cell.getextrema() == ((0, 0) if dark else (255, 255))
+    # The symbol spans its square: no dots wasted at the sides beyond the quiet zone.
+    widths = {b - a for a, b in zip(code.edges, code.edges[1:], strict=False)}
+    assert widths <= {code.narrowest_module_dots, code.narrowest_module_dots + 1}
+    assert code.edges[-1] == code.box_dots
 
 
 def test_thermal_strip_is_one_bit_front_fold_back(

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from functools import cache
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cards import qr, valuesets
 from cards.model import Card, ClinicalField, Provenance
 from cards.render.content import CLINICIAN_MARK
-from cards.render.flow import QrItem, TextItem
+from cards.render.flow import QrItem, TextItem, module_edges
 from cards.render.fonts import FontSet
 from cards.render.layout import MIN_MODULE_MM, CardLayout, LayoutError, Side, layout_card
 from cards.render.profiles import PROFILES, PrinterProfile
@@ -80,7 +82,7 @@ def test_qr_and_its_quiet_zone_lie_inside_the_printable_area(
     assert box[0] >= profile.margin_dots and box[1] >= profile.margin_dots
     assert box[2] <= profile.dots_wide - profile.margin_dots
     assert box[3] <= profile.side_height_dots - profile.margin_dots
-    assert code.module_dots >= math.ceil(MIN_MODULE_MM * profile.dpi / 25.4)
+    assert code.narrowest_module_dots >= math.ceil(MIN_MODULE_MM * profile.dpi / 25.4)
     for item in layout.front.items:
         if isinstance(item, TextItem):
             line = (item.x, item.y, item.x + item.width, item.y + item.height)
@@ -224,3 +226,22 @@ def test_the_qr_item_is_the_symbol_of_the_issued_card(fonts: FontSet, sign: Sign
     issued = sign(make_card())
     code = lay_out(issued, fonts, PROFILES["cr80"]).qr
     assert isinstance(code, QrItem) and code.matrix == issued.symbol.matrix
+
+
+@given(modules=st.integers(min_value=29, max_value=185), extra=st.integers(0, 2000))
+def test_module_edges_split_the_dots_into_whole_modules_one_dot_apart_at_most(
+    modules: int, extra: int
+) -> None:
+    dots = modules + extra
+    edges = module_edges(modules, dots)
+    assert len(edges) == modules + 1 and edges[0] == 0 and edges[-1] == dots
+    widths = {b - a for a, b in zip(edges, edges[1:], strict=False)}
+    assert widths <= {dots // modules, dots // modules + 1}
+
+
+@pytest.mark.parametrize("profile", PROFILES.values(), ids=lambda p: p.name)
+def test_the_code_fills_the_profiles_qr_square(
+    fonts: FontSet, sign: Sign, profile: PrinterProfile
+) -> None:
+    code = lay_out(sign(make_card()), fonts, profile).qr
+    assert code.box_dots == profile.dots(profile.qr_max_mm)
