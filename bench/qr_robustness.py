@@ -5,10 +5,11 @@ Run: python bench/qr_robustness.py [--trials N] [--width-mm 30]
 Every reference profile is encoded as an ehcard (ECC M), a SMART Health Card
 (ECC L) and an EU DCC-style code (ECC Q), printed 30 mm wide at 203 dpi (the
 code and its quiet zone fill that width in whole dots, as the card renderer
-draws it: see wear.py), worn and photographed at three severities, and decoded with zxing-cpp. The three codes of a profile see the
-same wear and the same capture in each trial (same seed), so the rates
-compare the formats, not the luck of the draw. Seeds are fixed: every run
-prints the same table.
+draws it: see wear.py), worn and photographed at three severities, and
+decoded with zxing-cpp. The three codes of a profile see the same wear and
+the same capture in each trial (same seed), so the rates compare the
+formats, not the luck of the draw. Seeds are fixed: every run prints the
+same table.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 from PIL import Image
@@ -80,7 +81,7 @@ def test_quiet_zone_is_white_and_modules_are_whole_dots_filling_the_square(
             cell = box.crop((edges[column], edges[row], edges[column + 1], edges[row + 1]))
             assert cell.getextrema() == ((0, 0) if dark else (255, 255))
     # The symbol spans its square: no dots wasted at the sides beyond the quiet zone.
-    widths = {b - a for a, b in zip(code.edges, code.edges[1:], strict=False)}
+    widths = {b - a for a, b in pairwise(code.edges)}
     assert widths <= {code.narrowest_module_dots, code.narrowest_module_dots + 1}
     assert code.edges[-1] == code.box_dots
 

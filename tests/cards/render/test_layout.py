@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -235,7 +236,7 @@ def test_module_edges_split_the_dots_into_whole_modules_one_dot_apart_at_most(
     dots = modules + extra
     edges = module_edges(modules, dots)
     assert len(edges) == modules + 1 and edges[0] == 0 and edges[-1] == dots
-    widths = {b - a for a, b in zip(edges, edges[1:], strict=False)}
+    widths = {b - a for a, b in pairwise(edges)}
     assert widths <= {dots // modules, dots // modules + 1}
 
 
