@@ -22,6 +22,24 @@ def test_development_instance_is_generated_and_announced(live_server: str, tmp_p
     assert requests.get(f"{live_server}/healthz", timeout=10).json()["status"] == "ok"
 
 
+@pytest.mark.parametrize(
+    ("lang", "banner", "start_over"),
+    [
+        ("ar", "وضع التطوير", "ابدأ من جديد"),
+        ("ti", "ናይ ምምዕባል ኣገባብ", "ካብ መጀመርታ ጀምር"),
+        ("uk", "РЕЖИМ РОЗРОБКИ", "Почати спочатку"),
+    ],
+)
+def test_development_banner_and_error_page_speak_the_page_language(
+    live_server: str, lang: str, banner: str, start_over: str
+) -> None:
+    page = requests.get(f"{live_server}/kiosk/?lang={lang}", timeout=10)
+    assert banner in page.text and "DEVELOPMENT MODE" not in page.text
+    missing = requests.get(f"{live_server}/no-such-page?lang={lang}", timeout=10)
+    assert missing.status_code == 404
+    assert banner in missing.text and start_over in missing.text
+
+
 def test_security_headers_are_strict(live_server: str) -> None:
     headers = requests.get(f"{live_server}/", timeout=10).headers
     csp = headers["Content-Security-Policy"]

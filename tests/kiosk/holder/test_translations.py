@@ -1,4 +1,4 @@
-"""The holder and record pages' catalogue: every string in every kiosk language, compiled."""
+"""The holder, record and shared-layout catalogue: every string in every language, compiled."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ def source_strings() -> set[str]:
         ("kiosk/records/**.py", "python"),
         ("templates/holder/**.html", "jinja2"),
         ("templates/records/**.html", "jinja2"),
+        ("templates/base.html", "jinja2"),
+        ("templates/error.html", "jinja2"),
     ]
     return {str(found[2]) for found in extract_from_dir(str(ROOT), method_map)}
 
