@@ -155,8 +155,11 @@ class FontSet:
         """`text` cut into runs of one font each, in logical order; FontError if uncoverable.
 
         Neutral characters (spaces, digits, punctuation) stay in the run they follow
-        when its font has them; those before the first letter join the first run.
-        Pictograms are neutral too: they face the way the text around them reads.
+        when its font has them, except at a change of direction, where they become
+        a run of their own for `visual_order` to place (in "العربية, English" the
+        comma belongs to neither word); those before the first letter join the
+        first run. Pictograms are neutral too: they face the way the text around
+        them reads.
         """
         runs: list[Run] = []
         pending = ""
@@ -180,6 +183,8 @@ class FontSet:
             elif last and last.font == family and last.strong is None:
                 runs[-1] = Run(last.text + char, family, strong)
             else:
+                if last and None not in (last.strong, strong) and last.strong != strong:
+                    runs[-1:] = _split_trailing_neutrals(last)
                 if pending and all(self.has_glyph(family, c) for c in pending):
                     char, pending = pending + char, ""
                 runs.extend(self._neutral_runs(pending, missing))
@@ -237,6 +242,16 @@ Placed = tuple[tuple[Run, int, ImageFont.FreeTypeFont], ...]
 
 
 @lru_cache(maxsize=8192)
+def _split_trailing_neutrals(run: Run) -> list[Run]:
+    """A strong run, and the spaces, digits and punctuation it ends with as a neutral run."""
+    end = len(run.text)
+    while end and script_of(run.text[end - 1]) is None:
+        end -= 1
+    if end in (0, len(run.text)):
+        return [run]
+    return [Run(run.text[:end], run.font, run.strong), Run(run.text[end:], run.font, None)]
+
+
 def _runs(fonts: FontSet, text: str) -> tuple[Run, ...]:
     return tuple(fonts.runs(text))
 

@@ -10,6 +10,7 @@ import pytest
 
 from cards import valuesets
 from cards.render.fonts import FontError, FontSet, find_fonts, missing_glyphs
+from cards.render.scripts import visual_order
 from tests.cards.render.conftest import REFERENCE_NAMES
 
 TERMS = resources.files("cards.valuesets").joinpath("data/terms.json")
@@ -79,3 +80,19 @@ def test_arabic_runs_are_right_to_left_and_keep_their_digits(fonts: FontSet) -> 
     runs = fonts.runs("💊 داء السكري من النوع 1")
     assert [run.font for run in runs] == ["symbols", "naskh"]
     assert runs[1].rtl and runs[1].text.endswith("1")
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraph_rtl", "drawn"),
+    [
+        # The comma between two words of opposite directions follows the paragraph.
+        ("ትግርኛ, العربية, English", False, ["ትግርኛ", ", ", "العربية", ", ", "English"]),
+        ("العربية, English, فارسی", True, ["فارسی", ", ", "English", ", ", "العربية"]),
+    ],
+)
+def test_punctuation_between_scripts_of_opposite_directions_is_placed_by_the_paragraph(
+    fonts: FontSet, text: str, paragraph_rtl: bool, drawn: list[str]
+) -> None:
+    ordered = visual_order(fonts.runs(text), paragraph_rtl=paragraph_rtl)
+    assert [run.text for run in ordered] == drawn
+    assert [run.rtl for run in ordered if run.text == ", "] == [paragraph_rtl, paragraph_rtl]
