@@ -2,9 +2,11 @@
 
 Pure: a `Card`, its QR symbol, the two languages, the centre's name and a
 profile in; a frozen `CardLayout` out. Text that does not fit is wrapped, then
-shrunk (down to `SCALES[-1]`), then clinical lists are summarised ("+2 more —
-scan the code", the QR carries them all); never cut silently. When even that
-does not fit, `LayoutError`.
+the QR square drops from the profile's larger size to its smaller, then text
+shrinks (down to `SCALES[-1]`), then the QR drops to its narrowest readable
+modules, then clinical lists are summarised ("+2 more — scan the code", the
+QR carries them all); never cut silently. When even that does not fit,
+`LayoutError`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ SCALES = (1.0, 0.92, 0.85, 0.8)
 # The back says little: it starts larger, for a reader without glasses.
 BACK_SCALES = (1.25, 1.1, *SCALES)
 MIN_MODULE_MM = 0.33  # below this, phone cameras misread printed codes
+SMALLEST_QR_MM = 0.0  # asks `qr_box_dots` for the square of the narrowest readable modules
 INFO_MIN_MM = 18.0  # narrowest column for the card code and expiry beside a QR
 TITLE = Style(7, bold=True)
 NAME = Style(9.5, bold=True)
@@ -73,9 +76,14 @@ class CardLayout:
 
 
 def qr_box_dots(
-    profile: PrinterProfile, symbol: QrSymbol, room: int, *, fallback: int | None = None
+    profile: PrinterProfile,
+    symbol: QrSymbol,
+    room: int,
+    size_mm: float,
+    *,
+    fallback: int | None = None,
 ) -> int:
-    """Dots across the QR's square, quiet zone included: the profile's cap or `room`.
+    """Dots across the QR's square, quiet zone included: `size_mm` or `room`, the smaller.
 
     The code fills that square (see `module_edges`); its narrowest module stays
     at least `MIN_MODULE_MM`. When that cannot fit `room` and a `fallback` room
@@ -83,11 +91,11 @@ def qr_box_dots(
     """
     modules = symbol.size + 2 * QUIET_ZONE
     needed = math.ceil(MIN_MODULE_MM * profile.dpi / MM_PER_INCH) * modules
-    # The profile's cap is a preference; the smallest readable module wins over it.
-    box = max(needed, min(profile.dots(profile.qr_max_mm), room))
+    # The size asked is a preference; the smallest readable module wins over it.
+    box = max(needed, min(profile.dots(size_mm), room))
     if box > room:
         if fallback is not None:
-            return qr_box_dots(profile, symbol, fallback)
+            return qr_box_dots(profile, symbol, fallback, size_mm)
         raise LayoutError(
             f"QR version {symbol.version} needs {needed} dots with its quiet zone; "
             f"profile {profile.name} has room for {room}",
@@ -111,15 +119,21 @@ def layout_card(
     content = card_content(card, languages, centre=centre)
     totals = {c.field: len(c.items) for c in content.lists}
     shown = dict(totals)
-    for scale in SCALES:
-        front = _front(content, languages, symbol, profile, measure, scale, shown, False)
+    # The larger QR square only with full-size text; else the smaller square, the text
+    # shrinking; then the narrowest readable modules, before any list is summarised.
+    attempts = [
+        (SCALES[0], profile.qr_max_mm),
+        *((scale, profile.qr_min_mm) for scale in SCALES),
+        (SCALES[-1], SMALLEST_QR_MM),
+    ]
+    front = None
+    for scale, qr_mm in attempts:
+        front = _front(content, languages, symbol, profile, measure, scale, qr_mm, shown, False)
         if front is not None:
             break
     else:
-        scale = SCALES[-1]
-        front = None
         while front is None:
-            front = _front(content, languages, symbol, profile, measure, scale, shown, True)
+            front = _front(content, languages, symbol, profile, measure, scale, qr_mm, shown, True)
             if front is None and not _summarise_one_more(shown, totals):
                 raise LayoutError(
                     f"card text does not fit profile {profile.name} even with lists summarised",
@@ -156,6 +170,7 @@ def _front(
     profile: PrinterProfile,
     measure: TextMeasure,
     scale: float,
+    qr_mm: float,
     shown: dict[ClinicalField, int],
     break_words: bool,
 ) -> Side | None:
@@ -168,7 +183,7 @@ def _front(
     )
     if profile.orientation is Orientation.LANDSCAPE:
         # QR top right, its details under it; the holder's column fills the left.
-        box = qr_box_dots(profile, symbol, min(profile.printable_dots // 2, bottom - margin))
+        box = qr_box_dots(profile, symbol, min(profile.printable_dots // 2, bottom - margin), qr_mm)
         qr = QrItem(profile.dots_wide - margin - box, margin, box, symbol.matrix)
         info = replace(full, x=qr.x, y=margin + box, width=box, items=[])
         text = replace(full, width=qr.x - gap - margin, items=[])
@@ -178,7 +193,7 @@ def _front(
         # symbol is too wide for that), then the holder's data.
         _title(full, content)
         beside = profile.printable_dots - profile.dots(INFO_MIN_MM)
-        box = qr_box_dots(profile, symbol, max(beside, 0), fallback=profile.printable_dots)
+        box = qr_box_dots(profile, symbol, max(beside, 0), qr_mm, fallback=profile.printable_dots)
         if box <= beside:
             qr = QrItem(margin, full.y, box, symbol.matrix)
             info = replace(

@@ -31,12 +31,17 @@ class PrinterProfile:
     dpi: int = 203
     margin_dots: int = 8
     orientation: Orientation = Orientation.LANDSCAPE
-    # The QR square (quiet zone included) the code fills: wider costs text room for no gain.
+    # The QR square (quiet zone included) the code fills: the larger size when the
+    # text fits at full size beside it, else the smaller (30 mm: 97% of worn prints
+    # decode), down to the narrowest readable modules only before lists are summarised.
     qr_max_mm: float = 34.0
+    qr_min_mm: float = 30.0
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin_dots * 4 < self.dots_wide:
             raise ValueError("margins leave no printable width")
+        if not 0 < self.qr_min_mm <= self.qr_max_mm:
+            raise ValueError("the QR square's smaller size must be positive and not the larger")
 
     @property
     def printable_dots(self) -> int:
@@ -63,6 +68,7 @@ THERMAL_58MM = PrinterProfile(
     orientation=Orientation.PORTRAIT,
     # As wide as leaves the card code and expiry their column beside it.
     qr_max_mm=28.0,
+    qr_min_mm=28.0,
 )
 # 80 mm roll, 72 mm head: each side is printed across the roll, as tall as a card.
 THERMAL_80MM = PrinterProfile(

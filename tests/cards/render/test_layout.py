@@ -16,7 +16,14 @@ from cards.model import Card, ClinicalField, Provenance
 from cards.render.content import CLINICIAN_MARK
 from cards.render.flow import QrItem, TextItem, module_edges
 from cards.render.fonts import FontSet
-from cards.render.layout import MIN_MODULE_MM, CardLayout, LayoutError, Side, layout_card
+from cards.render.layout import (
+    MIN_MODULE_MM,
+    SCALES,
+    CardLayout,
+    LayoutError,
+    Side,
+    layout_card,
+)
 from cards.render.profiles import PROFILES, PrinterProfile
 from signing.issuance import IssuedCard
 from tests.builders import make_card, with_emergency, with_holder
@@ -186,6 +193,9 @@ def test_long_lists_are_summarised_never_cut(fonts: FontSet, sign: Sign) -> None
     )
     layout = lay_out(sign(card), fonts, PROFILES["58mm"], holder="ar")
     assert layout.left_off, "a 58 mm card cannot show eighteen items"
+    # Before any item is summarised, the QR gave up its room down to the narrowest modules.
+    assert layout.qr.narrowest_module_dots == math.ceil(MIN_MODULE_MM * 203 / 25.4)
+    assert layout.qr.box_dots < layout.qr.modules * (layout.qr.narrowest_module_dots + 1)
     front = texts(layout.front)
     for clinical_field, hidden in layout.left_off:
         more = valuesets.term("card.more_items", "fr").format(count=hidden)
@@ -241,8 +251,26 @@ def test_module_edges_split_the_dots_into_whole_modules_one_dot_apart_at_most(
 
 
 @pytest.mark.parametrize("profile", PROFILES.values(), ids=lambda p: p.name)
-def test_the_code_fills_the_profiles_qr_square(
-    fonts: FontSet, sign: Sign, profile: PrinterProfile
+@pytest.mark.parametrize("script", sorted(NAME_LANGUAGE))
+def test_the_qr_square_gives_way_to_text_in_order(
+    fonts: FontSet, sign: Sign, profile: PrinterProfile, script: str
 ) -> None:
-    code = lay_out(sign(make_card()), fonts, profile).qr
-    assert code.box_dots == profile.dots(profile.qr_max_mm)
+    layout = lay_out(sign(reference_card(script)), fonts, profile, holder=NAME_LANGUAGE[script])
+    code = layout.qr
+    narrowest = code.modules * math.ceil(MIN_MODULE_MM * profile.dpi / 25.4)
+    larger, smaller = profile.dots(profile.qr_max_mm), profile.dots(profile.qr_min_mm)
+    assert code.box_dots in {larger, smaller, narrowest}
+    if code.box_dots == larger != smaller:
+        assert layout.scale == SCALES[0], "the larger square never costs text size"
+    if code.box_dots < smaller:
+        assert layout.scale == SCALES[-1], "the narrowest modules only once text is smallest"
+    if layout.left_off:
+        assert code.box_dots == narrowest, "lists are summarised only after the QR gave way"
+
+
+def test_a_short_card_gets_the_larger_qr_square(fonts: FontSet, sign: Sign) -> None:
+    short = with_emergency(make_card(), allergies=(), medications=(), conditions=(), contact=None)
+    profile = PROFILES["80mm"]
+    layout = lay_out(sign(short), fonts, profile, holder="fr")
+    assert layout.scale == SCALES[0]
+    assert layout.qr.box_dots == profile.dots(profile.qr_max_mm) > profile.dots(profile.qr_min_mm)
