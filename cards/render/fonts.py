@@ -9,6 +9,7 @@ through Pillow, right-to-left runs with direction "rtl".
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -158,13 +159,23 @@ class FontSet:
         when its font has them, except at a change of direction, where they become
         a run of their own for `visual_order` to place (in "العربية, English" the
         comma belongs to neither word); those before the first letter join the
-        first run. Pictograms are neutral too: they face the way the text around
-        them reads.
+        first run. A number after right-to-left text is a run of its own, its
+        separators included, so that it reads left to right as a whole (a date
+        "2028-11-26" after an Arabic label; the Arabic font has no hyphen).
+        Pictograms are neutral too: they face the way the text around them reads.
         """
         runs: list[Run] = []
         pending = ""
         missing: list[str] = []
-        for char in text:
+        index = 0
+        while index < len(text):
+            char = text[index]
+            index += 1
+            number = _NUMBER.match(text, index - 1) if runs and runs[-1].strong else None
+            if number:
+                index = number.end()
+                runs.extend(self._number_runs(number.group(), runs[-1].font, missing))
+                continue
             script = script_of(char)
             if script is None and not runs:
                 pending += char
@@ -180,7 +191,7 @@ class FontSet:
             last = runs[-1] if runs else None
             if last and last.font == family and strong in (None, last.strong):
                 runs[-1] = Run(last.text + char, family, last.strong)
-            elif last and last.font == family and last.strong is None:
+            elif last and last.font == family and last.strong is None and not _is_number(last):
                 runs[-1] = Run(last.text + char, family, strong)
             else:
                 if last and None not in (last.strong, strong) and last.strong != strong:
@@ -195,6 +206,13 @@ class FontSet:
             listed = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing)
             raise FontError(f"no font has a glyph for {listed} in {text!r}", code="missing_glyph")
         return runs
+
+    def _number_runs(self, number: str, preferred: str, missing: list[str]) -> list[Run]:
+        """A number as a neutral run, in `preferred` when it has every glyph of it."""
+        for family in (preferred, *CHAINS[None]):
+            if all(self.has_glyph(family, c) for c in number):
+                return [Run(number, family, None)]
+        return self._neutral_runs(number, missing)
 
     def _neutral_runs(self, text: str, missing: list[str]) -> list[Run]:
         runs: list[Run] = []
@@ -241,7 +259,13 @@ class FontSet:
 Placed = tuple[tuple[Run, int, ImageFont.FreeTypeFont], ...]
 
 
-@lru_cache(maxsize=8192)
+_NUMBER = re.compile(r"\d+(?:[-./:]\d+)*")
+
+
+def _is_number(run: Run) -> bool:
+    return run.strong is None and any(c.isdigit() for c in run.text)
+
+
 def _split_trailing_neutrals(run: Run) -> list[Run]:
     """A strong run, and the spaces, digits and punctuation it ends with as a neutral run."""
     end = len(run.text)
@@ -252,6 +276,7 @@ def _split_trailing_neutrals(run: Run) -> list[Run]:
     return [Run(run.text[:end], run.font, run.strong), Run(run.text[end:], run.font, None)]
 
 
+@lru_cache(maxsize=8192)
 def _runs(fonts: FontSet, text: str) -> tuple[Run, ...]:
     return tuple(fonts.runs(text))
 

@@ -115,8 +115,15 @@ def visual_order(runs: list[Run], *, paragraph_rtl: bool) -> list[Run]:
             continue
         if any(char.isdigit() for char in run.text):
             # A number (a phone number, a date) reads left to right as a whole, its
-            # "+" and "-" included, wherever it stands.
-            resolved.append(Run(run.text, run.font, False))
+            # "+" and "-" included, wherever it stands; the spaces around it follow
+            # the line, so that they stay between the number and the words.
+            number = run.text.strip(" ")
+            lead, trail = run.text.split(number, 1)
+            resolved.extend(
+                Run(text, run.font, rtl)
+                for text, rtl in ((lead, paragraph_rtl), (number, False), (trail, paragraph_rtl))
+                if text
+            )
             continue
         before = next((r.strong for r in reversed(runs[:index]) if r.strong is not None), None)
         after = next((r.strong for r in runs[index + 1 :] if r.strong is not None), None)

@@ -76,10 +76,29 @@ def test_a_character_no_font_has_is_an_error_not_a_box(fonts: FontSet) -> None:
     assert caught.value.code == "missing_glyph"
 
 
-def test_arabic_runs_are_right_to_left_and_keep_their_digits(fonts: FontSet) -> None:
+def test_arabic_runs_are_right_to_left_and_their_numbers_left_to_right(fonts: FontSet) -> None:
     runs = fonts.runs("💊 داء السكري من النوع 1")
-    assert [run.font for run in runs] == ["symbols", "naskh"]
-    assert runs[1].rtl and runs[1].text.endswith("1")
+    assert [run.font for run in runs] == ["symbols", "naskh", "naskh"]
+    assert runs[1].rtl and runs[2].text == "1"
+    drawn = visual_order(runs, paragraph_rtl=True)
+    assert [run.text for run in drawn] == ["1", "داء السكري من النوع ", "💊 "]
+
+
+@pytest.mark.parametrize(
+    ("text", "drawn"),
+    [
+        ("تاریخ انقضا 2028-11-26", ["2028-11-26", "تاریخ انقضا "]),
+        ("تاریخ تولد ۱۳۷۵-۰۶-۰۲", ["۱۳۷۵-۰۶-۰۲", "تاریخ تولد "]),
+        ("ولد عام 1999 في حلب", ["في حلب", " ", "1999", "ولد عام "]),
+        ("+2 مورد دیگر — کد را اسکن کنید", ["کد را اسکن کنید", "— ", "مورد دیگر ", " ", "+2"]),
+    ],
+)
+def test_a_number_after_arabic_text_reads_left_to_right_as_a_whole(
+    fonts: FontSet, text: str, drawn: list[str]
+) -> None:
+    ordered = visual_order(fonts.runs(text), paragraph_rtl=True)
+    assert [run.text for run in ordered] == drawn
+    assert [run.rtl for run in ordered if any(c.isdecimal() for c in run.text)] == [False]
 
 
 @pytest.mark.parametrize(
