@@ -121,11 +121,13 @@ def layout_card(
     shown = dict(totals)
     # The larger QR square only with full-size text; else the smaller square, the text
     # shrinking; then the narrowest readable modules, before any list is summarised.
-    attempts = [
-        (SCALES[0], profile.qr_max_mm),
-        *((scale, profile.qr_min_mm) for scale in SCALES),
-        (SCALES[-1], SMALLEST_QR_MM),
-    ]
+    attempts = dict.fromkeys(
+        [
+            (SCALES[0], profile.qr_max_mm),
+            *((scale, profile.qr_min_mm) for scale in SCALES),
+            (SCALES[-1], SMALLEST_QR_MM),
+        ]
+    )
     front = None
     for scale, qr_mm in attempts:
         front = _front(content, languages, symbol, profile, measure, scale, qr_mm, shown, False)
