@@ -10,8 +10,9 @@ from typing import Any, TypeVar, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, request
+from flask import session as cookie_session
+from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,8 @@ from kiosk.models.accounts import ROLES, UserRow
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSWORD_MIN_LENGTH = 12
+# The cookie session's key for the server-side session's token (not a secret itself).
+TOKEN_KEY = "staff_session"  # noqa: S105 # nosec B105
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
@@ -97,6 +100,29 @@ def find_user(session: Session, username: str) -> UserRow:
     if row is None:
         raise AccountError(f"no user {username!r}")
     return row
+
+
+def client_address() -> str:
+    """The client's address, as ProxyFix (settings.proxy_hops) sees it: what throttles count."""
+    return request.remote_addr or "unknown"
+
+
+def session_token() -> str | None:
+    """The token of this browser's server-side session (kiosk.services.staff_sessions)."""
+    token = cookie_session.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
+def begin_signed_in(user: StaffUser, token: str) -> None:
+    """Sign `user` in for this browser, bound to the server-side session of `token`."""
+    login_user(user)
+    cookie_session[TOKEN_KEY] = token
+
+
+def end_signed_in() -> None:
+    """Forget the sign-in in this browser (its server-side session is ended by the caller)."""
+    logout_user()
+    cookie_session.pop(TOKEN_KEY, None)
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

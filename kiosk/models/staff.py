@@ -1,4 +1,4 @@
-"""Console sign-ins: server-side staff sessions and login throttles."""
+"""Sign-ins: server-side sessions (console, kiosk, record page) and login throttles."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ class StaffSessionRow(Base):
 
     Kept on the server so that logout, idle and absolute time-outs and a
     disabled account end the session in every worker, whatever the cookie says.
+    `area` is the form that opened it ("console", "kiosk", "record"): it sets
+    the session's time-outs.
     """
 
     __tablename__ = "staff_sessions"
@@ -22,6 +24,7 @@ class StaffSessionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    area: Mapped[str] = mapped_column(String(16), default="console")
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,21 +1,27 @@
 """A clinician logs in at the kiosk, so the items entered with a holder are marked confirmed.
 
-A minimal login for the kiosk only; the staff console keeps its own.
+The password check, lock-out, throttle and audit are the one sign-in service's
+(kiosk.services.logins), which admits the clinician role only here; every
+refusal reads the same. The sign-in is a server-side session ("kiosk") that
+the log-out ends.
 """
 
 from __future__ import annotations
 
+import math
+
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 
 from kiosk import db
-from kiosk.auth import StaffUser, password_matches
-from kiosk.models.accounts import UserRow
+from kiosk.auth import begin_signed_in, client_address, end_signed_in, session_token
 from kiosk.reception.blueprint import bp
 from kiosk.reception.flow import clinician, frame, services
 from kiosk.services.audit import record_event
+from kiosk.services.clock import utc_now
+from kiosk.services.logins import Outcome, sign_in
+from kiosk.services.staff_sessions import end_session
 
 USERNAME_MAX = 64
 PASSWORD_MAX = 256
@@ -23,31 +29,26 @@ PASSWORD_MAX = 256
 
 @bp.route("/clinician-login", methods=["GET", "POST"])
 def clinician_login() -> ResponseReturnValue:
-    error = ""
     username = request.form.get("username", "").strip()[:USERNAME_MAX]
-    if request.method == "POST":
-        password = request.form.get("password", "")[:PASSWORD_MAX]
-        with db.session_scope(services().sessions) as db_session:
-            row = db_session.query(UserRow).filter_by(username=username).one_or_none()
-            accepted = (
-                row is not None
-                and row.active
-                and row.role == "clinician"
-                and password_matches(row.password_hash, password)
-            )
-            if row is not None and accepted:
-                login_user(StaffUser.of(row))
-                record_event(db_session, "user.login", actor=row.username, subject="kiosk")
-            else:
-                record_event(
-                    db_session, "user.login_failed", actor=username or "-", subject="kiosk"
-                )
-        if accepted:
-            return redirect(url_for("reception.start"))
-        error = _("Wrong user name or password, or this account is not a clinician's.")
-    return render_template(
+    if request.method == "GET":
+        return render_template(
+            "reception/clinician_login.html", error="", username=username, **frame()
+        )
+    result = sign_in(
+        services().sessions, services().settings, username=username,
+        password=request.form.get("password", "")[:PASSWORD_MAX], address=client_address(),
+        roles=("clinician",), area="kiosk", replaces=session_token(),
+    )  # fmt: skip
+    if result.outcome is Outcome.SIGNED_IN and result.user and result.token:
+        begin_signed_in(result.user, result.token)
+        return redirect(url_for("reception.start"))
+    error = _("Wrong user name or password, or this account is not a clinician's.")
+    page = render_template(
         "reception/clinician_login.html", error=error, username=username, **frame()
-    ), (401 if error else 200)
+    )
+    if result.outcome in (Outcome.LOCKED, Outcome.THROTTLED):
+        return page, 429, {"Retry-After": str(math.ceil(result.retry_after.total_seconds()))}
+    return page, 401
 
 
 @bp.post("/clinician-logout")
@@ -55,6 +56,7 @@ def clinician_logout() -> ResponseReturnValue:
     user = clinician()
     if user is not None:
         with db.session_scope(services().sessions) as db_session:
-            record_event(db_session, "user.logout", actor=user.username, subject="kiosk")
-    logout_user()
+            end_session(db_session, session_token(), "logout", now=utc_now())
+            record_event(db_session, "user.logout", actor=f"user:{user.id}", subject="kiosk")
+    end_signed_in()
     return redirect(url_for("reception.start"))

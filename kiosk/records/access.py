@@ -1,9 +1,10 @@
 """Who may open a record: the holder's PIN (the SHL passcode), a clinician, the holder's code.
 
 Wrong PINs count for the record's whole life (the SMART Health Links rule
-against exhaustive search) and each one delays the next attempt. The count is
-claimed in its own committed transaction *before* the PIN is checked, so
-parallel guesses each spend an attempt: there is no race to win.
+against exhaustive search) and each one delays the next attempt. The attempt
+is claimed in its own committed transaction *before* the PIN is checked: the
+claim counts it and holds the record's PIN until the answer sets the real
+delay, so parallel guesses get one check at a time, never a batch at once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from kiosk.services.audit import record_event
 from kiosk.services.registry import RegistryError, find_card
 
 MAX_DELAY_SECONDS = 600
+# How long a claimed attempt holds the PIN while it is checked; its answer replaces it.
+CHECK_HOLD_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def open_with_pin(
         subject = f"record:{row.record_id}"
         if matched:
             row.pin_failures = RecordRow.pin_failures - 1  # the attempt was not a wrong one
+            row.pin_not_before = None
             served, withheld = _served(session, row, include_masked=False)
             log_access(
                 session,
@@ -111,7 +115,10 @@ def open_with_pin(
 def _claim_attempt(
     factory: sessionmaker[Session], settings: Settings, manifest_id: str, now: datetime
 ) -> tuple[str | None, int]:
-    """Count this attempt as a failure up front, committed; return the PIN hash and the count."""
+    """Count this attempt as a failure up front and hold the PIN while it is checked, committed.
+
+    Returns the PIN hash and the count. Any other attempt meanwhile is told to wait.
+    """
     with session_scope(factory) as session:
         row = find_record(session, manifest_id=manifest_id)
         claimed = session.execute(
@@ -121,7 +128,10 @@ def _claim_attempt(
                 RecordRow.pin_failures < settings.record_pin_attempts,
                 or_(RecordRow.pin_not_before.is_(None), RecordRow.pin_not_before <= now),
             )
-            .values(pin_failures=RecordRow.pin_failures + 1)
+            .values(
+                pin_failures=RecordRow.pin_failures + 1,
+                pin_not_before=now + timedelta(seconds=CHECK_HOLD_SECONDS),
+            )
             .execution_options(synchronize_session=False)
         )
         session.refresh(row)

@@ -9,19 +9,24 @@ browser. Clinician calls carry the session cookie, so they are CSRF-protected
 from __future__ import annotations
 
 import json
-import secrets
-from datetime import UTC, datetime, timedelta
-from functools import cache
+import math
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, session
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from cards.record import Attachment, Confirmation, ItemKind, RecordItem
-from kiosk.auth import AccountError, StaffUser, find_user, password_matches, role_required
+from kiosk.auth import (
+    StaffUser,
+    begin_signed_in,
+    client_address,
+    end_signed_in,
+    role_required,
+    session_token,
+)
 from kiosk.db import session_scope
 from kiosk.records.access import open_as_clinician
-from kiosk.records.credentials import hash_secret
 from kiosk.records.errors import BadRecordRequest, SignInFailed, Throttled
 from kiosk.records.hub import services, upload_limits
 from kiosk.records.labels import kind_labels, reason_labels
@@ -29,12 +34,13 @@ from kiosk.records.log import BREAK_GLASS_REASONS, log_access
 from kiosk.records.shl import embedded_limit, manifest, valid_manifest_id
 from kiosk.records.store import add_document, add_item_file, find_record
 from kiosk.records.uploads import check_declared, sniff
+from kiosk.services import logins
 from kiosk.services.audit import record_event
+from kiosk.services.clock import utc_now
+from kiosk.services.staff_sessions import end_session
 from signing.records import FILE_KEY_BYTES, b64url_decode
 
 bp = Blueprint("records", __name__)
-MAX_FAILED_LOGINS = 5
-LOGIN_LOCK_MINUTES = 15
 
 
 ADDABLE_KINDS = (
@@ -72,11 +78,6 @@ def record_page() -> str:
     )
 
 
-@cache
-def _decoy_hash() -> str:
-    return hash_secret(secrets.token_urlsafe(16))
-
-
 def _body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -86,44 +87,29 @@ def _body() -> dict[str, Any]:
 
 @bp.post("/records/api/signin")
 def sign_in() -> Response:
-    """Clinician sign-in from the record page itself, so the key in the fragment stays put."""
+    """Clinician sign-in from the record page itself, so the key in the fragment stays put.
+
+    The one sign-in service's (kiosk.services.logins), clinicians only: every
+    other account, a wrong password and an unknown name get the same answer.
+    """
     body = _body()
-    username, password = str(body.get("username", "")), str(body.get("password", ""))
-    now = datetime.now(UTC)
-    refused = SignInFailed("unknown user name or wrong password")
-    with session_scope(services().sessions) as db:
-        try:
-            row = find_user(db, username)
-        except AccountError:
-            # Same work as for a real account, so timing does not tell which names exist.
-            password_matches(_decoy_hash(), password)
-            raise refused from None
-        locked = row.locked_until
-        if locked is not None and locked.tzinfo is None:
-            locked = locked.replace(tzinfo=UTC)  # SQLite drops the zone; stored times are UTC
-        if locked and locked > now:
-            raise Throttled(
-                "this account is locked for a while after wrong passwords",
-                retry_after=int((locked - now).total_seconds()) + 1,
-            )
-        if not row.active or not password_matches(row.password_hash, password):
-            row.failed_logins += 1
-            if row.failed_logins >= MAX_FAILED_LOGINS:
-                row.failed_logins = 0
-                row.locked_until = now + timedelta(minutes=LOGIN_LOCK_MINUTES)
-            record_event(
-                db, "user.login_failed", actor=f"user:{row.id}", details={"where": "record"}
-            )
-            failed = True
-        else:
-            row.failed_logins = 0
-            user = StaffUser.of(row)
-            record_event(db, "user.login", actor=f"user:{row.id}", details={"where": "record"})
-            failed = False
-    if failed:
-        raise refused
+    result = logins.sign_in(
+        services().sessions, services().settings, username=str(body.get("username", "")),
+        password=str(body.get("password", "")), address=client_address(),
+        roles=("clinician",), area="record", replaces=session_token(),
+    )  # fmt: skip
+    retry_after = max(1, math.ceil(result.retry_after.total_seconds()))
+    if result.outcome is logins.Outcome.LOCKED:
+        raise Throttled("too many failed sign-ins: this account is locked for a while",
+                        retry_after=retry_after)  # fmt: skip
+    if result.outcome is logins.Outcome.THROTTLED:
+        raise Throttled("too many failed sign-ins from this address: try again later",
+                        retry_after=retry_after)  # fmt: skip
+    user, token = result.user, result.token
+    if result.outcome is not logins.Outcome.SIGNED_IN or user is None or token is None:
+        raise SignInFailed("unknown user name or wrong password")
     session.permanent = True
-    login_user(user)
+    begin_signed_in(user, token)
     return jsonify({"name": user.display_name, "facility": user.facility})
 
 
@@ -131,8 +117,9 @@ def sign_in() -> Response:
 def sign_out() -> Response:
     if current_user.is_authenticated:
         with session_scope(services().sessions) as db:
+            end_session(db, session_token(), "logout", now=utc_now())
             record_event(db, "user.logout", actor=f"user:{current_user.id}")
-    logout_user()
+    end_signed_in()
     return jsonify({"signed_out": True})
 
 

@@ -1,17 +1,28 @@
-"""Console sign-in: password check, lock-out after repeated failures, per-address throttle.
+"""The one sign-in service: every password form (console, kiosk clinician, record page).
 
 Counters live in the database, so every gunicorn worker (and every server
 sharing a PostgreSQL registry) sees the same ones; an in-process limiter
 would give an attacker N tries per worker and forget them on restart.
 
+- Each attempt first CLAIMS a try, in its own committed transaction, with
+  conditional `UPDATE ... SET failures = failures + 1 ... RETURNING`: the
+  database hands out at most the limit's number of tries, so N parallel
+  requests in any number of workers get at most that many password checks.
+  A sign-in that succeeds gives its claim back.
 - A known account locks for `login_lockout_minutes` after
   `login_max_failures` failures in a row (UserRow.failed_logins/locked_until;
   `ehcard user passwd` or an admin clears it).
 - An unknown user name locks exactly the same way (a throttle row keyed by an
-  HMAC of the name), so the answers never tell whether a user exists; its
-  password is still hashed, so timing does not tell either.
+  HMAC of the name), so the answers never tell whether a user exists.
 - A client address that fails `login_address_max_failures` times within the
   lock-out period is refused without any password check until it ends.
+- An unknown name, a disabled account, a role the form does not admit and a
+  wrong password cost the same: one argon2 check (a decoy hash when there is
+  no account), the role looked at only after the password. Each form's caller
+  decides what to tell; the record page and the kiosk say the same for all.
+- The audit log names the account (`user:<id>`) or `unknown`, with the
+  address: never the typed user name, which may be a mistyped password.
+- A successful sign-in opens the server-side session (kiosk.services.staff_sessions).
 """
 
 from __future__ import annotations
@@ -23,21 +34,25 @@ from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.auth import hash_password, password_matches
+from kiosk.auth import StaffUser, hash_password, password_matches
 from kiosk.config import Settings
+from kiosk.db import session_scope
 from kiosk.models.accounts import UserRow
 from kiosk.models.staff import LoginThrottleRow
-from kiosk.services.clock import aware, utc
+from kiosk.services.audit import record_event
+from kiosk.services.clock import aware, utc_now
 from kiosk.services.instance_secrets import load_instance_secrets
+from kiosk.services.staff_sessions import end_session, open_session
 
 
 class Outcome(Enum):
     SIGNED_IN = "signed_in"
     BAD_CREDENTIALS = "bad_credentials"
+    WRONG_ROLE = "wrong_role"
     LOCKED = "locked"
     DISABLED = "disabled"
     THROTTLED = "throttled"
@@ -46,115 +61,232 @@ class Outcome(Enum):
 @dataclass(frozen=True)
 class LoginResult:
     outcome: Outcome
-    user: UserRow | None = None
+    user: StaffUser | None = None
+    token: str | None = None  # the new server-side session's, for the cookie
     retry_after: timedelta = timedelta(0)
-    # Whether the name belongs to an account: for the audit log, never for the page.
-    known_user: bool = False
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """The tries this attempt holds: address counter, and account or name counter.
+
+    `refused` when there was no try left to take: the answer, given without a password check.
+    """
+
+    address_key: str
+    address_count: int
+    user: UserRow | None
+    name_key: str | None
+    count: int
+    refused: LoginResult | None = None
 
 
 @cache
 def _decoy_hash() -> str:
-    # Verified against when the user is unknown, so both cases take one argon2 run.
+    # Verified against when there is no account, so every case takes one argon2 run.
     return hash_password("decoy password that matches nothing")
 
 
-def attempt_login(
-    session: Session,
+def sign_in(
+    factory: sessionmaker[Session],
     settings: Settings,
+    *,
     username: str,
     password: str,
     address: str,
-    *,
-    now: datetime,
+    roles: tuple[str, ...],
+    area: str,
+    replaces: str | None = None,
 ) -> LoginResult:
-    """Check a sign-in and update the counters, in the caller's transaction."""
+    """Check a sign-in to `area`'s form, which admits `roles`; on success open its session.
+
+    `replaces` is the token of a session this browser already holds: it ends.
+    """
+    now = utc_now()
+    claimed = _claim(factory, settings, username, address, now)
+    row = claimed.user
+    if claimed.refused is not None:
+        if claimed.refused.outcome is Outcome.LOCKED:
+            with session_scope(factory) as session:
+                _audit_failure(session, row, Outcome.LOCKED, address, area)
+        return claimed.refused
+    # Slow (argon2id) and outside any transaction: the claim is already committed.
+    matched = password_matches(row.password_hash if row else _decoy_hash(), password)
+    if row is None or not matched:
+        outcome = Outcome.BAD_CREDENTIALS
+    elif not row.active:
+        outcome = Outcome.DISABLED
+    elif row.role not in roles:
+        outcome = Outcome.WRONG_ROLE
+    else:
+        outcome = Outcome.SIGNED_IN
+    with session_scope(factory) as session:
+        if outcome is Outcome.SIGNED_IN and row is not None:
+            _give_back(session, claimed)
+            end_session(session, replaces, "replaced", now=now)
+            token = open_session(session, row.id, area, now=now)
+            record_event(
+                session, "user.login", actor=f"user:{row.id}", subject=f"user:{row.id}",
+                details={"address": address, "where": area},
+            )  # fmt: skip
+            return LoginResult(outcome, StaffUser.of(row), token)
+        locked_for = _count_failure(session, settings, claimed)
+        if locked_for is not None:
+            outcome = Outcome.LOCKED
+        _audit_failure(session, row, outcome, address, area)
+    return LoginResult(outcome, retry_after=locked_for or timedelta(0))
+
+
+def _claim(
+    factory: sessionmaker[Session], settings: Settings, username: str, address: str, now: datetime
+) -> _Claim:
+    """Take one try from the address and from the account (or unknown name), committed."""
     lockout = timedelta(minutes=settings.login_lockout_minutes)
-    address_row = _throttle(session, settings, f"address:{address}", now=now, window=lockout)
-    address_lock = aware(address_row.locked_until)
-    if address_lock is not None and address_lock > now:
-        return LoginResult(Outcome.THROTTLED, retry_after=address_lock - now)
-    user = session.scalar(select(UserRow).where(UserRow.username == username))
-    if user is None:
-        return _unknown_user(session, settings, username, password, address_row, now, lockout)
-    locked_until = aware(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        return LoginResult(Outcome.LOCKED, user, locked_until - now, known_user=True)
-    if not password_matches(user.password_hash, password):
-        _count_address(settings, address_row, now, lockout)
+    with session_scope(factory) as session:
+        address_key = _key(settings, f"address:{address}")
+        address_count = _claim_counter(
+            session, address_key, settings.login_address_max_failures, now, window=lockout
+        )
+        if address_count is None:
+            wait = _wait(session, address_key, now, lockout)
+            throttled = LoginResult(Outcome.THROTTLED, retry_after=wait)
+            return _Claim(address_key, 0, None, None, 0, throttled)
+        user = session.scalar(select(UserRow).where(UserRow.username == username))
+        name_key = None
+        if user is None:
+            name_key = _key(settings, f"name:{username.casefold()}")
+            count = _claim_counter(session, name_key, settings.login_max_failures, now)
+            locked = lockout if count is not None else _wait(session, name_key, now, lockout)
+        else:
+            count = session.scalar(
+                update(UserRow)
+                .where(
+                    UserRow.id == user.id,
+                    UserRow.failed_logins < settings.login_max_failures,
+                    or_(UserRow.locked_until.is_(None), UserRow.locked_until <= now),
+                )
+                .values(failed_logins=UserRow.failed_logins + 1)
+                .returning(UserRow.failed_logins)
+                .execution_options(synchronize_session=False)
+            )
+            session.refresh(user)
+            ends = aware(user.locked_until)
+            locked = ends - now if ends is not None and ends > now else lockout
+        if count is None:
+            # A locked account or name spends no try of the address.
+            _refund_counter(session, address_key)
+            refused = LoginResult(Outcome.LOCKED, retry_after=locked)
+            return _Claim(address_key, 0, user, name_key, 0, refused)
+        return _Claim(address_key, address_count, user, name_key, count)
+
+
+def _give_back(session: Session, claim: _Claim) -> None:
+    """A right password: the account starts again from zero and the address gets its try back."""
+    _refund_counter(session, claim.address_key)
+    if claim.user is not None:
         session.execute(
             update(UserRow)
-            .where(UserRow.id == user.id)
-            .values(failed_logins=UserRow.failed_logins + 1)
+            .where(UserRow.id == claim.user.id)
+            .values(failed_logins=0, locked_until=None)
         )
-        session.refresh(user)
-        if user.failed_logins >= settings.login_max_failures:
-            user.failed_logins = 0
-            user.locked_until = now + lockout
-            return LoginResult(Outcome.LOCKED, user, lockout, known_user=True)
-        return LoginResult(Outcome.BAD_CREDENTIALS, user, known_user=True)
-    if not user.active:
-        return LoginResult(Outcome.DISABLED, user, known_user=True)
-    user.failed_logins = 0
-    user.locked_until = None
-    return LoginResult(Outcome.SIGNED_IN, user, known_user=True)
 
 
-def _unknown_user(
+def _count_failure(session: Session, settings: Settings, claim: _Claim) -> timedelta | None:
+    """Lock what reached its limit with this failure; how long the account or name is locked."""
+    now = utc_now()
+    lockout = timedelta(minutes=settings.login_lockout_minutes)
+    if claim.address_count >= settings.login_address_max_failures:
+        session.execute(
+            update(LoginThrottleRow)
+            .where(LoginThrottleRow.key == claim.address_key)
+            .values(failures=0, locked_until=now + lockout, window_start=now)
+        )
+    if claim.count < settings.login_max_failures:
+        return None
+    if claim.user is not None:
+        session.execute(
+            update(UserRow)
+            .where(UserRow.id == claim.user.id)
+            .values(failed_logins=0, locked_until=now + lockout)
+        )
+    else:
+        session.execute(
+            update(LoginThrottleRow)
+            .where(LoginThrottleRow.key == claim.name_key)
+            .values(failures=0, locked_until=now + lockout)
+        )
+    return lockout
+
+
+def _audit_failure(
     session: Session,
-    settings: Settings,
-    username: str,
-    password: str,
-    address_row: LoginThrottleRow,
-    now: datetime,
-    lockout: timedelta,
-) -> LoginResult:
-    name_row = _throttle(session, settings, f"name:{username.casefold()}", now=now, window=None)
-    name_lock = aware(name_row.locked_until)
-    if name_lock is not None and name_lock > now:
-        return LoginResult(Outcome.LOCKED, retry_after=name_lock - now)
-    password_matches(_decoy_hash(), password)
-    _count_address(settings, address_row, now, lockout)
-    name_row.failures += 1
-    if name_row.failures >= settings.login_max_failures:
-        name_row.failures = 0
-        name_row.locked_until = now + lockout
-        return LoginResult(Outcome.LOCKED, retry_after=lockout)
-    return LoginResult(Outcome.BAD_CREDENTIALS)
-
-
-def _count_address(
-    settings: Settings, row: LoginThrottleRow, now: datetime, window: timedelta
+    row: UserRow | None,
+    outcome: Outcome,
+    address: str,
+    area: str,
 ) -> None:
-    row.failures += 1
-    if row.failures >= settings.login_address_max_failures:
-        row.failures = 0
-        row.locked_until = now + window
+    details: dict[str, str | int | bool | None] = {
+        "reason": outcome.value, "known_user": row is not None, "address": address,
+        "where": area,
+    }  # fmt: skip
+    record_event(
+        session, "user.login_failed", actor="anonymous",
+        subject=f"user:{row.id}" if row is not None else "unknown", details=details,
+    )  # fmt: skip
 
 
-def _throttle(
-    session: Session, settings: Settings, what: str, *, now: datetime, window: timedelta | None
-) -> LoginThrottleRow:
-    """The counter row for `what`, locked for update and created if new.
+def _key(settings: Settings, what: str) -> str:
+    """An HMAC of what is counted: the table lists no addresses and no typed names."""
+    secret = load_instance_secrets(settings).throttle_key
+    return hmac.new(secret, what.encode(), hashlib.sha256).hexdigest()
+
+
+def _claim_counter(
+    session: Session, key: str, limit: int, now: datetime, *, window: timedelta | None = None
+) -> int | None:
+    """One more try on the counter `key` if it has one left: the new count, else None.
 
     With a `window`, failures older than it are forgotten; without one they add
-    up until a lock, exactly as a known account's failed_logins do, so an
-    unknown name behaves like an account in every respect.
+    up until a lock, exactly as a known account's failed_logins do.
     """
-    secret = load_instance_secrets(settings).throttle_key
-    key = hmac.new(secret, what.encode(), hashlib.sha256).hexdigest()
-    query = select(LoginThrottleRow).where(LoginThrottleRow.key == key).with_for_update()
-    if session.scalar(query) is None:
-        try:
-            with session.begin_nested():
-                session.add(LoginThrottleRow(key=key, failures=0, window_start=now))
-        except IntegrityError:
-            pass  # another worker created it at the same moment: use theirs
-    row = session.scalars(query).one()
-    locked = aware(row.locked_until)
-    if locked is not None and locked <= now:
-        row.locked_until = None
-    started = utc(row.window_start)
-    if window is not None and row.locked_until is None and now - started > window:
-        row.window_start = now
-        row.failures = 0
-    return row
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(LoginThrottleRow)
+        .values(key=key, failures=0, window_start=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    row = LoginThrottleRow
+    stale = row.window_start < now - window if window is not None else None
+    claim = update(row).where(
+        row.key == key,
+        or_(row.locked_until.is_(None), row.locked_until <= now),
+        or_(row.failures < limit, stale) if stale is not None else row.failures < limit,
+    )
+    if stale is not None:
+        claim = claim.values(
+            failures=case((stale, 1), else_=row.failures + 1),
+            window_start=case((stale, now), else_=row.window_start),
+            locked_until=None,
+        )
+    else:
+        claim = claim.values(failures=row.failures + 1, locked_until=None)
+    count: int | None = session.scalar(
+        claim.returning(row.failures).execution_options(synchronize_session=False)
+    )
+    return count
+
+
+def _refund_counter(session: Session, key: str) -> None:
+    session.execute(
+        update(LoginThrottleRow)
+        .where(LoginThrottleRow.key == key, LoginThrottleRow.failures > 0)
+        .values(failures=LoginThrottleRow.failures - 1)
+    )
+
+
+def _wait(session: Session, key: str, now: datetime, default: timedelta) -> timedelta:
+    """How long the counter `key` stays locked (its last tries may still be being checked)."""
+    ends = aware(session.scalar(select(LoginThrottleRow.locked_until).where(
+        LoginThrottleRow.key == key
+    )))  # fmt: skip
+    return ends - now if ends is not None and ends > now else default

@@ -1,8 +1,13 @@
-"""Server-side console sessions: idle and absolute time-outs, logout that really ends them.
+"""Server-side sessions of every sign-in: time-outs, and sign-out that really ends them.
 
 The signed cookie carries a random token; the database keeps its SHA-256
-with the start and last-seen times. A copied cookie is worthless once the
-session has ended by logout, time-out, or a change to the account.
+with the start and last-seen times and the form that opened it. A copied
+cookie is worthless once the session has ended by sign-out, time-out, or a
+change to the account (password, role, disabled).
+
+- "console" (/staff/login): `staff_idle_minutes` idle, `staff_session_hours` at most.
+- "kiosk" (/kiosk/clinician-login) and "record" (/records/api/signin):
+  `clinician_session_seconds` at most.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from kiosk.services.clock import utc
 
 # Last-seen is written at most this often: the idle time-out is this coarse.
 TOUCH_INTERVAL = timedelta(seconds=30)
+AREAS = ("console", "kiosk", "record")
 
 
 @dataclass(frozen=True)
@@ -35,14 +41,17 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(session: Session, user_id: int, *, now: datetime) -> str:
-    """Start a session for `user_id`; returns the token to keep in the cookie."""
+def open_session(session: Session, user_id: int, area: str, *, now: datetime) -> str:
+    """Start a session for `user_id` opened by `area`'s form; returns the cookie's token."""
+    if area not in AREAS:
+        raise ValueError(f"unknown sign-in area {area!r}")
     token = secrets.token_urlsafe(32)
     session.add(
         StaffSessionRow(
-            token_hash=_digest(token), user_id=user_id, started_at=now, last_seen_at=now
+            token_hash=_digest(token), user_id=user_id, area=area, started_at=now,
+            last_seen_at=now,
         )
-    )
+    )  # fmt: skip
     session.flush()
     return token
 
@@ -60,9 +69,15 @@ def check_session(
     if row.ended_at is not None:
         return SessionCheck(row.end_reason or "ended", row.user_id)
     started, seen = utc(row.started_at), utc(row.last_seen_at)
-    if now - started > timedelta(hours=settings.staff_session_hours):
+    console = row.area == "console"
+    longest = (
+        timedelta(hours=settings.staff_session_hours)
+        if console
+        else timedelta(seconds=settings.clinician_session_seconds)
+    )
+    if now - started > longest:
         return _end(row, "expired", now)
-    if now - seen > timedelta(minutes=settings.staff_idle_minutes):
+    if console and now - seen > timedelta(minutes=settings.staff_idle_minutes):
         return _end(row, "idle", now)
     if now - seen > TOUCH_INTERVAL:
         row.last_seen_at = now

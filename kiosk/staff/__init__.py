@@ -16,6 +16,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy.orm import Session
 
 from cards.valuesets import UI_LANGUAGES
+from kiosk.auth import session_token
 from kiosk.db import session_scope
 from kiosk.services.audit import record_event
 from kiosk.services.clock import utc_now
@@ -27,8 +28,6 @@ bp = Blueprint(
 )
 STAFF_ROLES = ("staff", "admin")
 PUBLIC_BLUEPRINTS = frozenset({"api"})
-# The name of the cookie session's key, not a secret.
-TOKEN_KEY = "staff_session"  # noqa: S105 # nosec B105
 
 
 @contextmanager
@@ -43,22 +42,18 @@ def actor() -> str:
     return f"user:{current_user.id}"
 
 
-def client_address() -> str:
-    return request.remote_addr or "unknown"
-
-
 @bp.before_app_request
-def _enforce_staff_session() -> None:
-    """End a sign-in whose server-side session is over, on whatever page it arrives."""
+def _enforce_signed_in_session() -> None:
+    """End a sign-in whose server-side session is over, on whatever page it arrives.
+
+    Every sign-in form (console, kiosk clinician, record page) opens such a
+    session; a cookie without a running one is signed out here.
+    """
     if request.blueprint in PUBLIC_BLUEPRINTS or request.endpoint in (None, "static"):
         return  # never touch the session there: public lists must not vary by cookie
     if "_user_id" not in cookie_session or not current_user.is_authenticated:
         return
-    token = cookie_session.get(TOKEN_KEY)
-    if token is None and request.blueprint != bp.name:
-        # Signed in by another flow (the kiosk's clinician login), which keeps its own
-        # session lifetime; the console itself only admits sessions it opened.
-        return
+    token = session_token()
     user_id = int(current_user.id)
     with database() as session:
         check = check_session(session, services().settings, token, user_id, now=utc_now())
@@ -71,6 +66,8 @@ def _enforce_staff_session() -> None:
         return
     logout_user()
     cookie_session.clear()
+    if request.blueprint != bp.name:
+        return  # the kiosk and the record page say it their own way (sign-in asked again)
     if check.ended == "idle":
         flash(_("You were signed out after a while without activity."), "info")
     elif check.ended == "expired":

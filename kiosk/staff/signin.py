@@ -11,16 +11,22 @@ from flask import flash, redirect, render_template, request, url_for
 from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from kiosk.auth import StaffUser, role_required
+from kiosk.auth import (
+    StaffUser,
+    begin_signed_in,
+    client_address,
+    end_signed_in,
+    role_required,
+    session_token,
+)
 from kiosk.models.accounts import ROLES
 from kiosk.services.audit import record_event
 from kiosk.services.clock import utc_now
-from kiosk.services.logins import LoginResult, Outcome, attempt_login
-from kiosk.services.staff_sessions import end_session, open_session
-from kiosk.staff import STAFF_ROLES, TOKEN_KEY, actor, bp, client_address, database
+from kiosk.services.logins import LoginResult, Outcome, sign_in
+from kiosk.services.staff_sessions import end_session
+from kiosk.staff import STAFF_ROLES, actor, bp, database
 from kiosk.staff.forms import LoginForm
 from kiosk.web import services
 
@@ -75,28 +81,12 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
         form.next.data = safe_next(request.args.get("next"))
     if not form.validate_on_submit():
         return render_template("staff/login.html", form=form)
-    now = utc_now()
-    with database() as session:
-        result = attempt_login(
-            session, services().settings, form.username.data or "", form.password.data or "",
-            client_address(), now=now,
-        )  # fmt: skip
-        user = result.user
-        if result.outcome is Outcome.SIGNED_IN and user is not None:
-            token = open_session(session, user.id, now=now)
-            record_event(
-                session, "user.login", actor=f"user:{user.id}", subject=f"user:{user.id}",
-                details={"address": client_address()},
-            )  # fmt: skip
-            staff_user = StaffUser.of(user)
-        elif result.outcome is not Outcome.THROTTLED:
-            record_event(
-                session, "user.login_failed", actor="anonymous",
-                subject=f"user:{user.id}" if user is not None else "",
-                details={"reason": result.outcome.value, "known_user": result.known_user,
-                         "address": client_address()},
-            )  # fmt: skip
-    if result.outcome is not Outcome.SIGNED_IN:
+    result = sign_in(
+        services().sessions, services().settings, username=form.username.data or "",
+        password=form.password.data or "", address=client_address(), roles=ROLES,
+        area="console", replaces=session_token(),
+    )  # fmt: skip
+    if result.outcome is not Outcome.SIGNED_IN or result.user is None or result.token is None:
         log.info("refused sign-in from %s: %s", client_address(), result.outcome.value)
         status = 429 if result.outcome is Outcome.THROTTLED else 200
         headers = {"Retry-After": str(math.ceil(result.retry_after.total_seconds()))}
@@ -109,9 +99,8 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     cookie_session.clear()
     if language:
         cookie_session["lang"] = language
-    login_user(staff_user)
-    cookie_session[TOKEN_KEY] = token
-    return redirect(safe_next(form.next.data) or landing(staff_user))
+    begin_signed_in(result.user, result.token)
+    return redirect(safe_next(form.next.data) or landing(result.user))
 
 
 @bp.post("/logout")
@@ -119,9 +108,9 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 def logout() -> Response:
     # CSRFProtect has already checked the form's token before this runs.
     with database() as session:
-        end_session(session, cookie_session.get(TOKEN_KEY), "logout", now=utc_now())
+        end_session(session, session_token(), "logout", now=utc_now())
         record_event(session, "user.logout", actor=actor(), subject=actor())
-    logout_user()
+    end_signed_in()
     cookie_session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("staff.login"))
