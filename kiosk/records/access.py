@@ -28,7 +28,8 @@ from kiosk.services.audit import record_event
 from kiosk.services.registry import RegistryError, find_card
 
 MAX_DELAY_SECONDS = 600
-# How long a claimed attempt holds the PIN while it is checked; its answer replaces it.
+# How long a claimed attempt holds the PIN while it is checked (when wrong PINs delay
+# the next attempt at all); its answer replaces the hold with the real delay.
 CHECK_HOLD_SECONDS = 60
 
 
@@ -119,6 +120,7 @@ def _claim_attempt(
 
     Returns the PIN hash and the count. Any other attempt meanwhile is told to wait.
     """
+    hold = timedelta(seconds=CHECK_HOLD_SECONDS if settings.record_pin_delay_seconds else 0)
     with session_scope(factory) as session:
         row = find_record(session, manifest_id=manifest_id)
         claimed = session.execute(
@@ -130,7 +132,7 @@ def _claim_attempt(
             )
             .values(
                 pin_failures=RecordRow.pin_failures + 1,
-                pin_not_before=now + timedelta(seconds=CHECK_HOLD_SECONDS),
+                pin_not_before=now + hold,
             )
             .execution_options(synchronize_session=False)
         )

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk.models.audit import AuditHeadRow, AuditRow
@@ -94,6 +94,14 @@ def record_event(
     key = _audit_key(session)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(7411)"))
+    else:
+        # SQLite reads outside a write transaction: a write first takes the database's
+        # write lock, so no other writer reads the same newest row (a fork of the chain).
+        session.execute(
+            update(AuditHeadRow)
+            .where(AuditHeadRow.id == HEAD_ID)
+            .values(row_count=AuditHeadRow.row_count)
+        )
     last = session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
     prev_hash = last.hash if last else GENESIS
     at = datetime.now(UTC)
