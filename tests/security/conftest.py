@@ -1,0 +1,18 @@
+"""The production deployment that security tests attack: started once for the session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.deployment import Deployment, production_deployment
+
+
+@pytest.fixture(scope="session")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """gunicorn as deploy/server/ehcard.service runs it, in production mode on PostgreSQL,
+    with an env file made by `ehcard init-production`, a separate print worker process and
+    nginx in front. Tests share it: each makes its own accounts and holders."""
+    with production_deployment(tmp_path_factory.mktemp("deployment")) as running:
+        yield running
