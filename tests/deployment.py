@@ -40,6 +40,27 @@ CENTRE = "Centre d'accueil \"Les Tilleuls\" $HOME"
 STARTUP_SECONDS = 60
 
 
+class LoopbackSession(requests.Session):
+    """Sends Secure cookies to http://127.0.0.1 too, as browsers do for localhost."""
+
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().prepare_request(request)
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        # A redirect's request takes its cookies from the response before it, Secure ones too.
+        jar = prepared_request._cookies
+        assert jar is not None
+        for cookie in jar:
+            cookie.secure = False
+        prepared_request.headers.pop("Cookie", None)
+        prepared_request.prepare_cookies(jar)
+        super().rebuild_auth(prepared_request, response)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -89,6 +110,13 @@ class Deployment:
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         """A GET through nginx, checked against the test certificate."""
         return requests.get(f"{self.public_url}{path}", verify=self.ca_file, timeout=60, **kwargs)
+
+    def direct(self) -> requests.Session:
+        """A client of gunicorn's own address, behind no nginx and so under no rate limit
+        of nginx's: for what the application itself must hold (lock-outs, throttles)."""
+        session = LoopbackSession()
+        session.trust_env = False
+        return session
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         """A POST through nginx (no CSRF token: for what nginx itself decides)."""
