@@ -214,9 +214,15 @@ def spawn(
     return process
 
 
-def gunicorn_argv(socket_path: Path, port: int) -> list[str]:
+def gunicorn_argv(
+    socket_path: Path, port: int, workers: tuple[int, int] | None = None
+) -> list[str]:
+    """ehcard.service's gunicorn command; `workers` (workers, threads) replaces its counts."""
     argv = service_exec_start("ehcard.service")
     assert Path(argv[0]).name == "gunicorn", argv
+    if workers is not None:
+        for flag, count in zip(("--workers", "--threads"), workers, strict=True):
+            argv[argv.index(flag) + 1] = str(count)
     bind = argv.index("--bind")
     assert argv[bind + 1] == "unix:/run/ehcard/gunicorn.sock", argv
     argv[bind + 1] = f"unix:{socket_path}"
@@ -273,8 +279,12 @@ http {{
 
 
 @contextmanager
-def production_deployment(folder: Path) -> Iterator[Deployment]:
-    """Start the whole deployment under `folder` on a new PostgreSQL database."""
+def production_deployment(
+    folder: Path, *, workers: tuple[int, int] | None = None
+) -> Iterator[Deployment]:
+    """Start the whole deployment under `folder` on a new PostgreSQL database.
+
+    `workers` (workers, threads) replaces ehcard.service's counts, for benchmarks only."""
     with ExitStack() as stack:
         database_url = stack.enter_context(fresh_database("postgresql", folder))
         printer = FakePrinter()
@@ -292,7 +302,7 @@ def production_deployment(folder: Path) -> Iterator[Deployment]:
         socket_path = folder / "gunicorn.sock"
         port = free_port()
         deployment.app_url = f"http://127.0.0.1:{port}"
-        gunicorn = spawn("gunicorn", gunicorn_argv(socket_path, port), deployment, stack)
+        gunicorn = spawn("gunicorn", gunicorn_argv(socket_path, port, workers), deployment, stack)
         wait_until_up(f"{deployment.app_url}/healthz", gunicorn, folder / "gunicorn.log")
         print_argv = service_exec_start("ehcard-print.service")
         assert print_argv[0].endswith("/ehcard") and print_argv[1:] == ["print-worker"]
