@@ -100,9 +100,11 @@ def served(kind: str, folder: Path, **settings: Any) -> Iterator[Site]:
 class Browser:
     """One browser: a cookie jar, the page's CSRF token, a client address."""
 
-    def __init__(self, base: str, address: str = "203.0.113.10") -> None:
+    def __init__(
+        self, base: str, address: str = "203.0.113.10", http: requests.Session | None = None
+    ) -> None:
         self.base = base
-        self.http = requests.Session()
+        self.http = http or requests.Session()
         self.http.headers["X-Forwarded-For"] = address
         self.token = ""
 
