@@ -16,7 +16,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy.orm import Session
 
 from cards.valuesets import UI_LANGUAGES
-from kiosk.auth import session_token
+from kiosk.auth import end_signed_in, session_token
 from kiosk.db import session_scope
 from kiosk.services.audit import record_event
 from kiosk.services.clock import utc_now
@@ -64,10 +64,12 @@ def _enforce_signed_in_session() -> None:
             )  # fmt: skip
     if check.ended is None:
         return
+    if request.blueprint != bp.name:
+        # The kiosk's flow and the record page's form token stay: they ask for a sign-in.
+        end_signed_in()
+        return
     logout_user()
     cookie_session.clear()
-    if request.blueprint != bp.name:
-        return  # the kiosk and the record page say it their own way (sign-in asked again)
     if check.ended == "idle":
         flash(_("You were signed out after a while without activity."), "info")
     elif check.ended == "expired":
