@@ -8,6 +8,8 @@ would give an attacker N tries per worker and forget them on restart.
   conditional `UPDATE ... SET failures = failures + 1 ... RETURNING`: the
   database hands out at most the limit's number of tries, so N parallel
   requests in any number of workers get at most that many password checks.
+  The claim that takes the last try sets the lock itself, so a worker that
+  dies while checking leaves a lock that ends, never one that does not.
   A sign-in that succeeds gives its claim back.
 - A known account locks for `login_lockout_minutes` after
   `login_max_failures` failures in a row (UserRow.failed_logins/locked_until;
@@ -34,7 +36,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -122,7 +124,7 @@ def sign_in(
         outcome = Outcome.SIGNED_IN
     with session_scope(factory) as session:
         if outcome is Outcome.SIGNED_IN and row is not None:
-            _give_back(session, claimed)
+            _give_back(session, settings, claimed)
             end_session(session, replaces, "replaced", now=now)
             token = open_session(session, row.id, area, now=now)
             record_event(
@@ -130,11 +132,12 @@ def sign_in(
                 details={"address": address, "where": area},
             )  # fmt: skip
             return LoginResult(outcome, StaffUser.of(row), token)
-        locked_for = _count_failure(session, settings, claimed)
-        if locked_for is not None:
+        locked = claimed.count >= settings.login_max_failures  # this failure took the last try
+        if locked:
             outcome = Outcome.LOCKED
         _audit_failure(session, row, outcome, address, area)
-    return LoginResult(outcome, retry_after=locked_for or timedelta(0))
+    lockout = timedelta(minutes=settings.login_lockout_minutes)
+    return LoginResult(outcome, retry_after=lockout if locked else timedelta(0))
 
 
 def _claim(
@@ -145,7 +148,7 @@ def _claim(
     with session_scope(factory) as session:
         address_key = _key(settings, f"address:{address}")
         address_count = _claim_counter(
-            session, address_key, settings.login_address_max_failures, now, window=lockout
+            session, address_key, settings.login_address_max_failures, now, lockout, window=True
         )
         if address_count is None:
             wait = _wait(session, address_key, now, lockout)
@@ -155,20 +158,10 @@ def _claim(
         name_key = None
         if user is None:
             name_key = _key(settings, f"name:{username.casefold()}")
-            count = _claim_counter(session, name_key, settings.login_max_failures, now)
+            count = _claim_counter(session, name_key, settings.login_max_failures, now, lockout)
             locked = lockout if count is not None else _wait(session, name_key, now, lockout)
         else:
-            count = session.scalar(
-                update(UserRow)
-                .where(
-                    UserRow.id == user.id,
-                    UserRow.failed_logins < settings.login_max_failures,
-                    or_(UserRow.locked_until.is_(None), UserRow.locked_until <= now),
-                )
-                .values(failed_logins=UserRow.failed_logins + 1)
-                .returning(UserRow.failed_logins)
-                .execution_options(synchronize_session=False)
-            )
+            count = _claim_account(session, user.id, settings.login_max_failures, now, lockout)
             session.refresh(user)
             ends = aware(user.locked_until)
             locked = ends - now if ends is not None and ends > now else lockout
@@ -180,9 +173,15 @@ def _claim(
         return _Claim(address_key, address_count, user, name_key, count)
 
 
-def _give_back(session: Session, claim: _Claim) -> None:
+def _give_back(session: Session, settings: Settings, claim: _Claim) -> None:
     """A right password: the account starts again from zero and the address gets its try back."""
-    _refund_counter(session, claim.address_key)
+    row = LoginThrottleRow
+    took_last = claim.address_count >= settings.login_address_max_failures
+    session.execute(
+        update(row)
+        .where(row.key == claim.address_key, row.failures > 0)
+        .values(failures=row.failures - 1, **({"locked_until": None} if took_last else {}))
+    )
     if claim.user is not None:
         session.execute(
             update(UserRow)
@@ -191,31 +190,25 @@ def _give_back(session: Session, claim: _Claim) -> None:
         )
 
 
-def _count_failure(session: Session, settings: Settings, claim: _Claim) -> timedelta | None:
-    """Lock what reached its limit with this failure; how long the account or name is locked."""
-    now = utc_now()
-    lockout = timedelta(minutes=settings.login_lockout_minutes)
-    if claim.address_count >= settings.login_address_max_failures:
-        session.execute(
-            update(LoginThrottleRow)
-            .where(LoginThrottleRow.key == claim.address_key)
-            .values(failures=0, locked_until=now + lockout, window_start=now)
+def _claim_account(
+    session: Session, user_id: int, limit: int, now: datetime, lockout: timedelta
+) -> int | None:
+    """One more try of a known account if it has one left: the new count, else None."""
+    users = UserRow
+    restart = and_(users.locked_until.is_not(None), users.locked_until <= now)
+    count = case((restart, 1), else_=users.failed_logins + 1)
+    claim = (
+        update(users)
+        .where(
+            users.id == user_id,
+            or_(restart, and_(users.locked_until.is_(None), users.failed_logins < limit)),
         )
-    if claim.count < settings.login_max_failures:
-        return None
-    if claim.user is not None:
-        session.execute(
-            update(UserRow)
-            .where(UserRow.id == claim.user.id)
-            .values(failed_logins=0, locked_until=now + lockout)
-        )
-    else:
-        session.execute(
-            update(LoginThrottleRow)
-            .where(LoginThrottleRow.key == claim.name_key)
-            .values(failures=0, locked_until=now + lockout)
-        )
-    return lockout
+        .values(failed_logins=count, locked_until=case((count >= limit, now + lockout)))
+        .returning(users.failed_logins)
+        .execution_options(synchronize_session=False)
+    )
+    claimed: int | None = session.scalar(claim)
+    return claimed
 
 
 def _audit_failure(
@@ -242,12 +235,13 @@ def _key(settings: Settings, what: str) -> str:
 
 
 def _claim_counter(
-    session: Session, key: str, limit: int, now: datetime, *, window: timedelta | None = None
-) -> int | None:
+    session: Session, key: str, limit: int, now: datetime, lockout: timedelta, *,
+    window: bool = False,
+) -> int | None:  # fmt: skip
     """One more try on the counter `key` if it has one left: the new count, else None.
 
-    With a `window`, failures older than it are forgotten; without one they add
-    up until a lock, exactly as a known account's failed_logins do.
+    With a `window` (the lock-out period), failures older than it are forgotten;
+    without one they add up until a lock, exactly as a known account's do.
     """
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
@@ -256,24 +250,24 @@ def _claim_counter(
         .on_conflict_do_nothing(index_elements=["key"])
     )
     row = LoginThrottleRow
-    stale = row.window_start < now - window if window is not None else None
-    claim = update(row).where(
-        row.key == key,
-        or_(row.locked_until.is_(None), row.locked_until <= now),
-        or_(row.failures < limit, stale) if stale is not None else row.failures < limit,
-    )
-    if stale is not None:
-        claim = claim.values(
-            failures=case((stale, 1), else_=row.failures + 1),
-            window_start=case((stale, now), else_=row.window_start),
-            locked_until=None,
+    unlocked = row.locked_until.is_(None)
+    restart = and_(row.locked_until.is_not(None), row.locked_until <= now)
+    if window:
+        restart = or_(restart, and_(unlocked, row.window_start < now - lockout))
+    count = case((restart, 1), else_=row.failures + 1)
+    claim = (
+        update(row)
+        .where(row.key == key, or_(restart, and_(unlocked, row.failures < limit)))
+        .values(
+            failures=count,
+            window_start=case((restart, now), else_=row.window_start),
+            locked_until=case((count >= limit, now + lockout)),
         )
-    else:
-        claim = claim.values(failures=row.failures + 1, locked_until=None)
-    count: int | None = session.scalar(
-        claim.returning(row.failures).execution_options(synchronize_session=False)
+        .returning(row.failures)
+        .execution_options(synchronize_session=False)
     )
-    return count
+    claimed: int | None = session.scalar(claim)
+    return claimed
 
 
 def _refund_counter(session: Session, key: str) -> None:
@@ -285,7 +279,7 @@ def _refund_counter(session: Session, key: str) -> None:
 
 
 def _wait(session: Session, key: str, now: datetime, default: timedelta) -> timedelta:
-    """How long the counter `key` stays locked (its last tries may still be being checked)."""
+    """How long the counter `key` stays locked."""
     ends = aware(session.scalar(select(LoginThrottleRow.locked_until).where(
         LoginThrottleRow.key == key
     )))  # fmt: skip
