@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from cards.model import record_id as record_id_of
@@ -189,7 +189,12 @@ def open_as_clinician(
 def sign_in_holder(
     factory: sessionmaker[Session], settings: Settings, card_code: str, recovery_code: str
 ) -> str:
-    """The record id the holder may manage, or SignInFailed/Throttled."""
+    """The record id the holder may manage, or SignInFailed/Throttled.
+
+    As for the PIN, the try is claimed (counted, and the lock set by the last
+    one) in its own committed transaction before the code is checked, so
+    parallel guesses get no more checks than `recovery_attempts`.
+    """
     card_code = card_code.strip().upper()
     now = datetime.now(UTC)
     failure = SignInFailed("this card code and recovery code do not match")
@@ -203,22 +208,45 @@ def sign_in_holder(
         )
         if row is None or row.recovery_hash is None:
             raise failure
-        locked_until = _aware(row.recovery_locked_until)
-        if locked_until and locked_until > now:
+        record_pk, recovery_hash = row.id, row.recovery_hash
+        if _claim_recovery(session, settings, record_pk, now) is None:
+            session.refresh(row)
+            locked_until = _aware(row.recovery_locked_until) or now
             raise Throttled(
                 "too many wrong recovery codes: try again later",
                 retry_after=int((locked_until - now).total_seconds()) + 1,
             )
-        record_pk, recovery_hash = row.id, row.recovery_hash
     typed = normalise_recovery_code(recovery_code)
     matched = bool(typed) and secret_matches(recovery_hash, typed)
+    if not matched:
+        raise failure
     with session_scope(factory) as session:
         row = session.get_one(RecordRow, record_pk)
-        if matched:
-            row.recovery_failures = 0
-            return row.record_id
-        row.recovery_failures += 1
-        if row.recovery_failures >= settings.recovery_attempts:
-            row.recovery_failures = 0
-            row.recovery_locked_until = now + timedelta(minutes=settings.recovery_lock_minutes)
-    raise failure
+        row.recovery_failures = 0
+        row.recovery_locked_until = None
+        return row.record_id
+
+
+def _claim_recovery(
+    session: Session, settings: Settings, record_pk: int, now: datetime
+) -> int | None:
+    """One more recovery-code try if one is left (the last sets the lock): the count, or None."""
+    records = RecordRow
+    limit = settings.recovery_attempts
+    restart = and_(records.recovery_locked_until.is_not(None), records.recovery_locked_until <= now)
+    count = case((restart, 1), else_=records.recovery_failures + 1)
+    lock = now + timedelta(minutes=settings.recovery_lock_minutes)
+    claimed: int | None = session.scalar(
+        update(records)
+        .where(
+            records.id == record_pk,
+            or_(
+                restart,
+                and_(records.recovery_locked_until.is_(None), records.recovery_failures < limit),
+            ),
+        )
+        .values(recovery_failures=count, recovery_locked_until=case((count >= limit, lock)))
+        .returning(records.recovery_failures)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed

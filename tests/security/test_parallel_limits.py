@@ -1,5 +1,6 @@
 """Finding 11: parallel requests passed the console lock-out (7 wrong answers for a limit of 4)
-and the per-PIN delay (6 guesses checked at once)."""
+and the per-PIN delay (6 guesses checked at once); the holder's recovery-code sign-in had
+the same check-then-count race."""
 
 from __future__ import annotations
 
@@ -46,3 +47,20 @@ def test_parallel_pin_guesses_are_checked_one_delay_at_a_time(site: Site) -> Non
     checked = [r for r in answers if r.status_code == 401]
     assert len(checked) == 1, [r.status_code for r in answers]
     assert {r.status_code for r in answers} == {401, 429}
+
+
+def test_parallel_wrong_recovery_codes_get_no_more_checks_than_the_limit(site: Site) -> None:
+    record = issue_record(site.app)
+    limit = site.app.extensions["ehcard"].settings.recovery_attempts
+    browsers = [Browser(site.url, f"198.51.100.{n + 1}") for n in range(12)]
+    for browser in browsers:
+        browser.get("/holder/")
+
+    def guess(n: int) -> int:
+        browser = browsers[n]
+        form = {"csrf_token": browser.token, "card_code": record.card.card_code,
+                "recovery_code": f"ABCD-ABCD-ABCD-ABCD-{n:04d}"}  # fmt: skip
+        return browser.http.post(f"{site.url}/holder/", data=form, timeout=TIMEOUT).status_code
+
+    statuses = at_once(12, guess)
+    assert statuses.count(401) <= limit and set(statuses) == {401, 429}, statuses
