@@ -15,7 +15,7 @@ from sqlalchemy import create_engine
 from kiosk.config import Settings, load_settings
 from kiosk.sessions import session_factory
 from tests.deployment import Deployment
-from tests.kiosk.records.conftest import issue_record
+from tests.kiosk.records.conftest import IssuedRecord, issue_record
 from tests.security.signin_support import PASSWORD, TIMEOUT, Browser, at_once
 
 LIMIT = Settings(instance=".").login_max_failures  # the deployment runs the defaults
@@ -91,14 +91,19 @@ def test_one_address_in_parallel_gets_no_more_checks_than_its_limit(
     assert _browser(deployment, address).record_sign_in(username, PASSWORD).status_code == 429
 
 
-def test_parallel_pin_guesses_over_several_workers(deployment: Deployment) -> None:
+def _record(deployment: Deployment) -> IssuedRecord:
+    """A card and its record in the deployment's database, as the kiosk makes them."""
     settings = load_settings(environ=deployment.env)
     engine = create_engine(settings.database_url)
     try:
         hub = SimpleNamespace(sessions=session_factory(settings, engine))
-        record = issue_record(SimpleNamespace(extensions={"ehcard": hub}))  # type: ignore[arg-type]
+        return issue_record(SimpleNamespace(extensions={"ehcard": hub}))  # type: ignore[arg-type]
     finally:
         engine.dispose()
+
+
+def test_parallel_pin_guesses_over_several_workers(deployment: Deployment) -> None:
+    record = _record(deployment)
     client = deployment.direct()
 
     def guess(n: int) -> int:
@@ -110,6 +115,23 @@ def test_parallel_pin_guesses_over_several_workers(deployment: Deployment) -> No
 
     statuses = at_once(12, guess)
     assert statuses.count(401) == 1 and set(statuses) == {401, 429}, statuses
+
+
+def test_parallel_wrong_recovery_codes_over_several_workers(deployment: Deployment) -> None:
+    record = _record(deployment)
+    browsers = _botnet(deployment, 12)
+    for browser in browsers:
+        browser.get("/holder/")
+
+    def guess(browser: Browser, n: int) -> int:
+        form = {"csrf_token": browser.token, "card_code": record.card.card_code,
+                "recovery_code": f"ABCD-ABCD-ABCD-ABCD-{n:04d}"}  # fmt: skip
+        url = f"{deployment.app_url}/holder/"
+        return browser.http.post(url, data=form, timeout=TIMEOUT).status_code
+
+    statuses = _parallel(browsers, guess)
+    limit = Settings(instance=".").recovery_attempts
+    assert statuses.count(401) <= limit and set(statuses) == {401, 429}, statuses
 
 
 def test_the_deployments_direct_client_keeps_its_cookies(deployment: Deployment) -> None:
