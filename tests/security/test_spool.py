@@ -23,7 +23,8 @@ from kiosk.config import ConfigError
 from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.services import printing
-from kiosk.services.print_worker import PrintWorker, render_job
+from kiosk.services.print_worker import PrintWorker, build_print_worker, render_job
+from kiosk.services.printers import FileSpool
 from kiosk.web import Services
 from tests.databases import fresh_database
 from tests.kiosk.print_queue import Clock, make_worker
@@ -146,8 +147,12 @@ def test_production_refuses_the_file_printer_unless_told_it_is_unsafe(
     app = _production(
         tmp_path, printer=f"file:{tmp_path / 'spool'}", printer_file_unsafe="1"
     )
+    services: Services = app.extensions["ehcard"]
     try:
-        assert app.extensions["ehcard.print_worker"].printer.name.startswith("spool:")
+        # The print worker's own process (`ehcard print-worker`) builds it the same way.
+        worker = build_print_worker(services.settings, services.sessions)
+        assert isinstance(worker.printer, FileSpool)
+        assert worker.printer.folder == tmp_path / "spool"
     finally:
         app.extensions["ehcard"].engine.dispose()
 
