@@ -74,5 +74,6 @@ def test_killed_between_storing_and_printing_prints_after_recovery(
             select(PrintJobRow).where(PrintJobRow.card_id == card_id, PrintJobRow.kind == "card")
         )
         assert job is not None and job.status == "done"
-    assert (instance / "printer.escpos").stat().st_size > 1000
+        job_id = job.id
+    assert len(worker.printer.read(job_id)) > 1000
     app.extensions["ehcard"].engine.dispose()

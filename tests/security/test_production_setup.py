@@ -32,7 +32,8 @@ def run_init(tmp_path: Path, *extra: str) -> tuple[int, str]:
 def test_init_production_makes_every_key_private_and_an_env_file_production_accepts(
     tmp_path: Path,
 ) -> None:
-    code, output = run_init(tmp_path, "--centre-name", NASTY_CENTRE, "--card-host", "ehc.test")
+    code, output = run_init(tmp_path, "--centre-name", NASTY_CENTRE, "--card-host", "ehc.test",
+                            "--printer", "tcp:192.0.2.10:9100")  # fmt: skip
     assert code == 0, output
     keys = tmp_path / "instance" / "keys"
     assert stat.S_IMODE(keys.stat().st_mode) == 0o700
