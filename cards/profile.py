@@ -3,6 +3,11 @@
 Structure is checked against the published JSON Schema; meaning (codes in
 the value sets, real dates, sensitive items, names safe to print) here.
 Every fault raises `ProfileError` naming the field.
+
+`parse_profile` reads a whole profile, `confirmed` included (test vectors,
+reference cards). A profile about to be signed comes from a holder, staff or
+a script and goes through `parse_holder_profile`, which refuses `confirmed`:
+a clinician's confirmation comes only from that clinician's own session.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 import jsonschema
 
 from cards import valuesets
-from cards.errors import ProfileError
+from cards.errors import ConfirmationClaimed, ProfileError
 from cards.model import (
     BirthDate,
     ClinicalField,
@@ -92,6 +97,20 @@ def parse_profile(
         else Provenance()
     )
     return holder, data, provenance
+
+
+def parse_holder_profile(
+    profile: Any, *, today: date | None = None
+) -> tuple[Holder, EmergencyData]:
+    """Validate a profile to sign: what a holder, staff or a script give, never a confirmation."""
+    if isinstance(profile, dict) and "confirmed" in profile:
+        raise ConfirmationClaimed(
+            "confirmed",
+            "a profile cannot say a clinician confirmed it: only a clinician signed in at the "
+            "kiosk confirms items, and then the kiosk adds the confirmation itself",
+        )
+    holder, data, _provenance = parse_profile(profile, today=today)
+    return holder, data
 
 
 def _name(field: str, value: str) -> str:

@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
-from cards.model import record_id, revocation_id
-from cards.profile import parse_profile
+from cards.model import Provenance, record_id, revocation_id
+from cards.profile import parse_holder_profile
 from kiosk.config import Settings
 from kiosk.models.registry import CardRow, RevocationRow
 from kiosk.records.store import erase_record
@@ -42,14 +42,19 @@ def issue_card(
     profile: Any,
     *,
     today: date,
+    provenance: Provenance | None = None,
     replaces: str | None = None,
 ) -> IssuedCard:
     """Validate `profile`, sign a new card and record it (no health data stored).
 
+    Every card is signed here. `profile` may not claim a clinician's confirmation
+    (`ConfirmationClaimed`): `provenance` is given only by the kiosk, from the
+    clinician signed in there, or by a reissue, from the old card's own signature.
     The row keeps the holder's look-up keys and sealed name, and the names of
     the clinician-confirmed fields; `replaces` is the code of a reissued card.
     """
-    holder, data, provenance = parse_profile(profile, today=today)
+    holder, data = parse_holder_profile(profile, today=today)
+    provenance = provenance or Provenance()
     card = new_card(holder, data, provenance, issued=today, validity=settings.card_validity)
     issued = sign_and_encode(card, keyring.issuer_key, settings.card_host)
     secrets = load_instance_secrets(settings)
