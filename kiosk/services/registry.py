@@ -15,7 +15,7 @@ from cards.profile import parse_holder_profile
 from kiosk.config import Settings
 from kiosk.models.registry import CardRow, RevocationRow
 from kiosk.records.store import erase_record
-from kiosk.services import holder_index
+from kiosk.services import holder_index, printing
 from kiosk.services.instance_secrets import load_instance_secrets
 from kiosk.services.keyring import Keyring
 from signing.issuance import IssuedCard, new_card, sign_and_encode
@@ -155,7 +155,8 @@ def list_counter(session: Session, issuer_kid: bytes) -> int:
 def revoke_card(
     session: Session, row: CardRow, reason: Reason, *, today: date, actor: str = "registry"
 ) -> RevocationRow:
-    """Revoke a card and erase its full record (crypto-shredding): the link then answers 410."""
+    """Revoke a card, erase its full record (crypto-shredding: the link then answers 410) and
+    its waiting or kept print jobs: a revoked card is never printed again."""
     if row.status == "revoked":
         raise RegistryError(f"card {row.card_code} is already revoked", code="already_revoked")
     row.status = "revoked"
@@ -168,6 +169,7 @@ def revoke_card(
     )
     session.add(revocation)
     erase_record(session, record_id(row.card_id), actor=actor)
+    printing.erase_card_jobs(session, row.card_id)
     session.flush()
     return revocation
 
