@@ -103,11 +103,13 @@ def issue_for_holder(
     holder_language: str,
     clinician: StaffUser | None,
     pin: str,
+    issuance_key: str,
     today: date | None = None,
 ) -> IssueOutcome:
     """Validate, confirm (clinician mode), sign, register, create the record and audit one card.
 
-    `pin` locks the full record (6 to 12 digits); it goes nowhere else.
+    `pin` locks the full record (6 to 12 digits); it goes nowhere else. `issuance_key` is
+    the flow's: a second card for the same key fails on the registry's unique column.
     """
     if holder_language not in UI_LANGUAGES:
         raise IssuingError(f"{holder_language!r} is not a kiosk language")
@@ -131,6 +133,7 @@ def issue_for_holder(
         profile,
         today=today or datetime.now(UTC).date(),
         provenance=provenance,
+        issuance_key=issuance_key,
     )
     card = issued.card
     job = printing.enqueue_card(session, issued, holder_language=holder_language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -44,6 +45,7 @@ def issue_card(
     today: date,
     provenance: Provenance | None = None,
     replaces: str | None = None,
+    issuance_key: str | None = None,
 ) -> IssuedCard:
     """Validate `profile`, sign a new card and record it (no health data stored).
 
@@ -51,7 +53,9 @@ def issue_card(
     (`ConfirmationClaimed`): `provenance` is given only by the kiosk, from the
     clinician signed in there, or by a reissue, from the old card's own signature.
     The row keeps the holder's look-up keys and sealed name, and the names of
-    the clinician-confirmed fields; `replaces` is the code of a reissued card.
+    the clinician-confirmed fields; `replaces` is the code of a reissued card;
+    `issuance_key` the key of the kiosk flow issuing it (a second card with the same key
+    fails on the unique column: see `card_issued_for`).
     """
     holder, data = parse_holder_profile(profile, today=today)
     provenance = provenance or Provenance()
@@ -73,10 +77,23 @@ def issue_card(
             holder_sealed=holder_index.seal_holder(secrets, card.card_id, holder),
             confirmed_fields=",".join(sorted(f.value for f in provenance.confirmed)),
             replaces=replaces,
+            issuance_key=None if issuance_key is None else _issuance_digest(issuance_key),
         )
     )
     session.flush()
     return issued
+
+
+def card_issued_for(session: Session, issuance_key: str) -> CardRow | None:
+    """The card a kiosk flow with this issuance key has already issued, if any."""
+    return session.scalar(
+        select(CardRow).where(CardRow.issuance_key == _issuance_digest(issuance_key))
+    )
+
+
+def _issuance_digest(issuance_key: str) -> str:
+    # The key itself stays in the sealed flow; the registry keeps only its digest.
+    return hashlib.sha256(issuance_key.encode("ascii")).hexdigest()
 
 
 def normalise_reference(reference: str) -> str:

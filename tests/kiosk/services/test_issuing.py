@@ -20,6 +20,7 @@ from kiosk.models.audit import AuditRow
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.models.registry import CardRow
+from kiosk.reception.store import new_issuance_key
 from kiosk.records.credentials import PinRefused, secret_matches
 from kiosk.services import printing
 from kiosk.services.issuing import (
@@ -64,6 +65,7 @@ def _issue(session: Session, app: Flask, **kwargs: Any) -> Any:
         "clinician": None,
         "today": TODAY,
         "pin": PIN,
+        "issuance_key": new_issuance_key(),
     }
     options.update(kwargs)
     body = options.pop("profile", profile())
