@@ -44,7 +44,9 @@ class Settings:
     printer_profile: str = "58mm"
     printer_timeout_seconds: int = 10
     # "thread": the app runs the print worker; "external": `ehcard print-worker` does
-    # (one process must own the printer, e.g. under gunicorn); empty: thread unless testing.
+    # (one process must own the printer). Empty: external in production, where the web
+    # processes fork and a thread in the master would share its connections with every
+    # worker; in development a thread unless testing.
     print_worker: str = ""
     idle_timeout_seconds: int = 120
     print_job_grace_minutes: int = 15
@@ -97,11 +99,16 @@ class Settings:
         if not path.exists():
             if not self.is_development:
                 raise ConfigError(f"production mode needs a secret key file: {path} is missing")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
+            write_secret_key(path)
         return path.read_text().strip()
+
+
+def write_secret_key(path: Path) -> None:
+    """A new random Flask secret key at `path` (0600); never overwrites one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
 
 
 _INT_FIELDS = {f.name for f in fields(Settings) if f.type == "int"}
@@ -138,15 +145,35 @@ def load_settings(
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
     if not settings.is_development:
-        for name in (
-            "issuer_key_file",
-            "root_public_key_file",
-            "trust_list_file",
-            "secret_key_file",
-        ):
-            if getattr(settings, name) is None:
-                raise ConfigError(f"production mode needs EHCARD_{name.upper()}")
+        _check_production(settings)
     return settings
+
+
+# What production cannot run without, and what `ehcard init-production` writes for each.
+PRODUCTION_FILES = {  # nosec B105: descriptions of files, not secrets
+    "secret_key_file": "the Flask secret key file",
+    "issuer_key_file": "the issuer private key file that signs cards",
+    "root_public_key_file": "the root public key file that verifies the trust list",
+    "trust_list_file": "the root-signed trust list file",
+    "instance_key_file": "the instance secret file (registry look-up, audit head, throttles)",
+    "print_job_key_file": "the key file that encrypts print jobs at rest",
+}
+
+
+def _check_production(settings: Settings) -> None:
+    missing = [
+        f"production mode needs EHCARD_{name.upper()}: {what}"
+        for name, what in PRODUCTION_FILES.items()
+        if getattr(settings, name) is None
+    ]
+    if settings.print_worker == "thread":
+        missing.append(
+            "production mode runs the print worker as its own process (`ehcard print-worker`): "
+            "EHCARD_PRINT_WORKER=thread would start it in the web master before gunicorn forks"
+        )
+    if missing:
+        missing.append("`ehcard init-production` writes every one of them")
+        raise ConfigError("\n".join(missing))
 
 
 def _convert(name: str, raw: str) -> Any:

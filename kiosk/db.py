@@ -7,6 +7,8 @@ kiosk/migrations/versions/, one Alembic branch per area, all applied by
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -22,7 +24,15 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose pool a forked child never shares with its parent.
+
+    gunicorn --preload builds the app, and so this engine, in the master before
+    it forks the workers: a connection in the pool at that moment would be one
+    socket used by several processes. The child drops the inherited pool without
+    closing the parent's connections and opens its own.
+    """
     engine = create_engine(url, pool_pre_ping=True)
+    _ENGINES.add(engine)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -34,6 +44,18 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+# Weak: an engine the process has let go of need not outlive it for the fork hook.
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def alembic_config(url: str) -> Config:

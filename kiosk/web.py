@@ -27,6 +27,9 @@ from kiosk.services.print_worker import print_worker_for
 from kiosk.sessions import session_factory
 
 ROOT = Path(__file__).resolve().parent.parent
+# The largest request body: a full-record document of EHCARD_RECORD_UPLOAD_MAX_BYTES (8 MiB)
+# encrypted and base64-encoded fits; nginx's client_max_body_size is the same.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -80,7 +83,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=not settings.is_development,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     sessions = session_factory(settings, engine)
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, stamp)

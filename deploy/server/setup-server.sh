@@ -1,13 +1,18 @@
 #!/bin/sh
 # Install the ehcard server on Debian 12 from a checkout: gunicorn under
-# systemd behind nginx with TLS, production settings, 0600 key files, nightly
-# backups. Run as root: deploy/server/setup-server.sh ehcard.example.org
-# Safe to run again (an upgrade): code and units are replaced, settings, keys
-# and data are kept.
+# systemd behind nginx with TLS, a separate print worker, production settings
+# and keys made by `ehcard init-production`, nightly backups. Run as root:
+#   deploy/server/setup-server.sh ehcard.example.org --centre-name "Centre d'accueil" \
+#     --database-url 'postgresql+psycopg://ehcard@/ehcard?host=/run/postgresql' \
+#     --printer tcp:192.0.2.10:9100
+# Every option after the server name goes to `ehcard init-production` (see
+# `ehcard init-production --help`). Safe to run again (an upgrade): code and
+# units are replaced; settings, keys and data are kept, never made again.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 checkout="$(cd "$here/../.." && pwd)"
-server_name="${1:?usage: setup-server.sh SERVER_NAME}"
+server_name="${1:?usage: setup-server.sh SERVER_NAME [init-production options]}"
+shift
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
@@ -28,20 +33,26 @@ cp -a "$checkout/app.py" "$checkout/pyproject.toml" "$checkout/cards" "$checkout
 [ -x /opt/ehcard/.venv/bin/python ] || python3 -m venv /opt/ehcard/.venv
 /opt/ehcard/.venv/bin/pip install -q --disable-pip-version-check "/opt/ehcard[server]"
 
-# Settings and keys: root owns, the service reads; key files 0600 owned by ehcard.
+# Settings and keys, made once: the keys under /var/lib/ehcard/keys (0700, files
+# 0600, owned by ehcard), the settings file root's and readable by the service,
+# the root private key in root's home, to be moved offline.
 install -d -m 0750 -o root -g ehcard /etc/ehcard
-install -d -m 0700 -o ehcard -g ehcard /etc/ehcard/keys
 install -d -m 0750 -o root -g root /etc/ehcard/tls
+install -d -m 0700 -o ehcard -g ehcard /var/backups/ehcard
 if [ ! -f /etc/ehcard/ehcard.env ]; then
-  install -m 0640 -o root -g ehcard "$here/ehcard.env.example" /etc/ehcard/ehcard.env
-  echo "edit /etc/ehcard/ehcard.env, then put the key files in /etc/ehcard/keys" >&2
+  root_key="/root/ehcard-root-$(date -u +%Y%m%d).key"
+  /opt/ehcard/.venv/bin/ehcard --instance /var/lib/ehcard init-production \
+    --root-key-out "$root_key" --env-out /etc/ehcard/ehcard.env \
+    --card-host "$(echo "$server_name" | tr '[:lower:]' '[:upper:]')" "$@"
+  echo "the root private key is $root_key: copy it to offline storage, then delete it here" >&2
 fi
-for key in /etc/ehcard/keys/*; do
-  [ -f "$key" ] && chown ehcard:ehcard "$key" && chmod 0600 "$key"
-done
-install -d -m 0700 -o ehcard -g ehcard /var/lib/ehcard /var/backups/ehcard
+chown -R ehcard:ehcard /var/lib/ehcard
+chmod 0700 /var/lib/ehcard /var/lib/ehcard/keys
+chown root:ehcard /etc/ehcard/ehcard.env
+chmod 0640 /etc/ehcard/ehcard.env
 
 install -m 0644 "$here/ehcard.service" /etc/systemd/system/ehcard.service
+install -m 0644 "$here/ehcard-print.service" /etc/systemd/system/ehcard-print.service
 install -d -m 0755 /usr/local/lib/ehcard
 install -m 0755 "$here/ehcard-backup.sh" /usr/local/lib/ehcard/ehcard-backup
 install -m 0644 "$here/ehcard-backup.service" /etc/systemd/system/ehcard-backup.service
@@ -54,11 +65,11 @@ rm -f /etc/nginx/sites-enabled/default
 usermod --append --groups ehcard www-data
 
 systemctl daemon-reload
-systemctl enable ehcard.service ehcard-backup.timer
-if [ -f /etc/ehcard/tls/fullchain.pem ] && [ -f /etc/ehcard/keys/secret_key ]; then
-  systemctl restart ehcard.service
+systemctl enable ehcard.service ehcard-print.service ehcard-backup.timer
+systemctl restart ehcard.service ehcard-print.service
+if [ -f /etc/ehcard/tls/fullchain.pem ]; then
   nginx -t && systemctl reload nginx
 else
-  echo "put the TLS certificate in /etc/ehcard/tls and the keys in /etc/ehcard/keys, then:" >&2
-  echo "  systemctl restart ehcard.service && nginx -t && systemctl reload nginx" >&2
+  echo "put the TLS certificate in /etc/ehcard/tls (fullchain.pem, privkey.pem), then:" >&2
+  echo "  nginx -t && systemctl reload nginx" >&2
 fi

@@ -60,11 +60,12 @@ def load_instance_secrets(settings: Settings) -> InstanceSecrets:
                 f"production mode needs the instance secret {path} "
                 "(EHCARD_INSTANCE_KEY_FILE): copy it from the instance's backup"
             )
-        _generate(path)
+        write_instance_secret(path)
     return _read(path, path.stat().st_mtime_ns)
 
 
-def _generate(path: Path) -> None:
+def write_instance_secret(path: Path) -> None:
+    """A new random instance secret at `path` (0600), unless another process made one first."""
     # Written aside then linked into place, so a reader never sees a half-written file.
     path.parent.mkdir(parents=True, exist_ok=True)
     text = f"{HEADER}\n{base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()}\n"

@@ -236,10 +236,11 @@ def print_worker_for(
     """The app's worker, started in a thread; None when it runs elsewhere.
 
     EHCARD_PRINT_WORKER "thread" starts it; "external" leaves printing to
-    `ehcard print-worker` (the web processes then need no printer and no fonts);
-    unset, it starts except under tests (which drive `run_once`).
+    `ehcard print-worker` (the web processes then need no printer and no fonts),
+    and so does production whatever the setting (config refuses "thread" there);
+    unset in development, it starts except under tests (which drive `run_once`).
     """
-    if settings.print_worker == "external":
+    if settings.print_worker == "external" or not settings.is_development:
         return None
     worker = build_print_worker(settings, sessions)
     if settings.print_worker == "thread" or not testing:

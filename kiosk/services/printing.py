@@ -87,7 +87,7 @@ def load_job_key(settings: Settings) -> bytes:
     if not path.exists():
         if not settings.is_development:
             raise ConfigError(f"production mode needs the print job key file {path}")
-        _write_key(path)
+        write_job_key(path)
     try:
         key = base64.b64decode(path.read_text("ascii").strip(), validate=True)
     except (OSError, ValueError) as exc:
@@ -97,7 +97,8 @@ def load_job_key(settings: Settings) -> bytes:
     return key
 
 
-def _write_key(path: Path) -> None:
+def write_job_key(path: Path) -> None:
+    """A new random print job key at `path` (0600); never overwrites one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Settings
+from kiosk.config import PRODUCTION_FILES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -57,10 +57,17 @@ def test_every_ehcard_variable_in_deploy_is_a_setting() -> None:
 
 def test_production_settings_example_names_every_required_file() -> None:
     example = (DEPLOY / "server" / "ehcard.env.example").read_text("utf-8")
-    assert "EHCARD_MODE=production" in example
-    for name in ("SECRET_KEY_FILE", "ISSUER_KEY_FILE", "ROOT_PUBLIC_KEY_FILE", "TRUST_LIST_FILE"):
-        assert f"\nEHCARD_{name}=/" in example
+    assert 'EHCARD_MODE="production"' in example
+    for name in PRODUCTION_FILES:
+        assert f'\nEHCARD_{name.upper()}="/' in example
     assert "EHCARD_ROOT_KEY_FILE" not in example  # the root private key stays offline
+
+
+def test_production_settings_example_lists_every_setting() -> None:
+    example = (DEPLOY / "server" / "ehcard.env.example").read_text("utf-8")
+    listed = set(re.findall(r"^(?:# )?(EHCARD_[A-Z0-9_]+)=", example, re.M))
+    settings = {f"EHCARD_{f.name.upper()}" for f in fields(Settings)}
+    assert sorted(settings - listed) == ["EHCARD_ROOT_KEY_FILE"]
 
 
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
@@ -137,8 +144,11 @@ def test_setup_scripts_make_users_without_a_shell_and_key_files_0600() -> None:
         adds = re.findall(r"useradd(?:[^\n\\]|\\\n)*", text)  # with continued lines
         assert adds and all("--shell /usr/sbin/nologin" in add for add in adds), script
     server = (DEPLOY / "server" / "setup-server.sh").read_text("utf-8")
-    assert 'chmod 0600 "$key"' in server
-    assert "install -d -m 0700 -o ehcard -g ehcard /etc/ehcard/keys" in server
+    # init-production writes the key files 0600 in a 0700 folder; the script hands them over.
+    assert "ehcard --instance /var/lib/ehcard init-production" in server
+    assert "chown -R ehcard:ehcard /var/lib/ehcard" in server
+    assert "chmod 0700 /var/lib/ehcard /var/lib/ehcard/keys" in server
+    assert "chmod 0640 /etc/ehcard/ehcard.env" in server
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
@@ -207,5 +217,5 @@ def test_nginx_config_parses_and_proxies_to_gunicorns_socket() -> None:
     assert "listen 443 ssl http2" in statements
     assert "return 301 https://$host$request_uri" in statements
     assert "ssl_protocols TLSv1.2 TLSv1.3" in statements
-    assert "client_max_body_size 1m" in statements
+    assert "client_max_body_size 16m" in statements
     assert any(s.startswith("limit_req zone=ehcard_login") for s in statements)

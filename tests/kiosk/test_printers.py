@@ -123,6 +123,7 @@ def test_production_needs_a_job_key_file_and_a_good_one(tmp_path: Path) -> None:
         "root_public_key_file": str(tmp_path / "root.pub"),
         "trust_list_file": str(tmp_path / "trust.cbor"),
         "secret_key_file": str(tmp_path / "secret"),
+        "instance_key_file": str(tmp_path / "instance.key"),
     }
     with pytest.raises(ConfigError, match="production mode needs EHCARD_PRINT_JOB_KEY_FILE"):
         load_job_key(load_settings(tmp_path, required))

@@ -14,7 +14,7 @@ from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.models.registry import CardRow
 from kiosk.records.credentials import secret_matches
-from tests.kiosk.reception.conftest import HOLDER_PIN, Holder, field_errors
+from tests.holder import HOLDER_PIN, Holder, field_errors
 from tests.kiosk.records.test_no_plaintext import database_text
 
 # Twelve digits: no timestamp or counter in the database can hold them by chance.

@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 
 from cards import valuesets
-from tests.kiosk.reception.conftest import Holder, field_errors, flow_rows
+from tests.holder import Holder, field_errors
+from tests.kiosk.reception.conftest import flow_rows
 
 LANGUAGE_BUTTONS = [
     "العربية", "فارسی", "پښتو", "ትግርኛ", "Українська", "Русский",

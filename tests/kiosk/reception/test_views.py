@@ -18,7 +18,8 @@ from kiosk.models.reception import FlowRow
 from kiosk.models.registry import CardRow
 from kiosk.reception import choices
 from kiosk.services.issuing import PROGRESS_STATES
-from tests.kiosk.reception.conftest import Holder, build, flow_rows, serve
+from tests.holder import Holder
+from tests.kiosk.reception.conftest import build, flow_rows, serve
 
 
 def _audit(app: Flask, action: str) -> list[AuditRow]:

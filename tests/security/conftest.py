@@ -1,0 +1,23 @@
+"""The production deployment that security tests attack: started once for the session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.deployment import Deployment, production_deployment
+
+
+@pytest.fixture(scope="session")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """gunicorn as deploy/server/ehcard.service runs it, in production mode on PostgreSQL,
+    with an env file made by `ehcard init-production`, a separate print worker process and
+    nginx in front. Tests share it: each makes its own accounts and holders.
+
+    `deployment.public_url` goes through nginx over TLS (`deployment.holder()`,
+    `.get`, `.post`): nginx's rate limits apply, and its login zone is shared by
+    every test (all come from 127.0.0.1). Tests of the application's own limits use
+    `deployment.direct()` on `deployment.app_url`, gunicorn's address."""
+    with production_deployment(tmp_path_factory.mktemp("deployment")) as running:
+        yield running
