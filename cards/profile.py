@@ -31,7 +31,7 @@ from cards.model import (
     Provenance,
     Sex,
 )
-from cards.packing import check_name
+from cards.packing import check_name, plain_apostrophes
 from cards.translit import icao_latin
 
 NO_KNOWN_ALLERGY = "716186003"
@@ -56,11 +56,12 @@ def parse_profile(
         raise ProfileError(where, first.message)
     today = today or date.today()
     chosen = set(profile.get("include_sensitive", []))
+    name = _name("name", profile["name"])
     holder = Holder(
-        name=_name("name", profile["name"]),
+        name=name,
         birth_date=_birth_date(profile["birth_date"], today),
         sex=Sex(profile["sex"]) if profile.get("sex") else None,
-        name_latin=_name_latin(profile["name"], profile.get("name_latin")),
+        name_latin=_name_latin(name, profile.get("name_latin")),
     )
     contact = profile.get("emergency_contact")
     data = EmergencyData(
@@ -114,6 +115,8 @@ def parse_holder_profile(
 
 
 def _name(field: str, value: str) -> str:
+    """The name as the card prints it: any usual apostrophe written as the ASCII one."""
+    value = plain_apostrophes(value)
     problem = check_name(value)
     if problem:
         raise ProfileError(field, problem)
@@ -129,6 +132,7 @@ def _name_latin(name: str, latin: str | None) -> str | None:
                 "required: no ICAO 9303 table covers this name's script, give the Latin spelling",
             )
         return None
+    latin = plain_apostrophes(latin)
     if not latin.isascii() or check_name(latin):
         raise ProfileError(
             "name_latin", "must be plain Latin letters, spaces, hyphens, apostrophes"

@@ -19,7 +19,7 @@ from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordRow
 from kiosk.models.registry import CardRow
-from tests.kiosk.reception.conftest import Holder
+from tests.holder import Holder
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 
 from kiosk.models.registry import CardRow
 from tests.databases import fresh_database
-from tests.kiosk.reception.conftest import Holder, build, serve
+from tests.holder import Holder
+from tests.kiosk.reception.conftest import build, serve
 
 RETRIES = 4
 
