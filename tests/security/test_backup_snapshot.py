@@ -28,6 +28,7 @@ from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordRow
 from kiosk.models.registry import CardRow
+from kiosk.reception.store import new_issuance_key
 from kiosk.services.audit import verify_chain
 from kiosk.services.backup import restore_backup, snapshot, write_backup
 from kiosk.services.issuing import issue_for_holder
@@ -71,7 +72,8 @@ class Kiosks:
             try:
                 with session_scope(self.services.sessions) as session:
                     issue_for_holder(session, self.services, PROFILE, holder_language="fr",
-                                     clinician=None, pin="482915")  # fmt: skip
+                                     clinician=None, pin="482915",
+                                     issuance_key=new_issuance_key())  # fmt: skip
             except Exception as exc:  # reported by the test (Kiosks.__exit__)
                 self.errors.append(exc)
                 return
