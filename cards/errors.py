@@ -38,6 +38,12 @@ class ProfileError(CardError):
         self.field = field
 
 
+class ConfirmationClaimed(ProfileError):
+    """A profile to sign claims a clinician's confirmation: only a clinician's session gives one."""
+
+    code = "confirmation_claimed"
+
+
 class VerificationError(CardError):
     """A card did not verify. `status` is the verdict shown to the reader."""
 

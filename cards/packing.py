@@ -145,6 +145,15 @@ FORBIDDEN_NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 _PUNCTUATION_DELETE = str.maketrans("", "", " -'.")
+# The apostrophes keyboards and autocorrect type (N’Diaye, Марʼяна): a card carries the
+# ASCII one, so a name has one spelling on the card, in the QR and in the holder index.
+APOSTROPHES = "\u2019\u2018\u02bc\uff07"
+_PLAIN_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
+
+
+def plain_apostrophes(name: str) -> str:
+    """`name` with every usual apostrophe form written as the ASCII apostrophe."""
+    return name.translate(_PLAIN_APOSTROPHES)
 
 
 def check_name(name: str) -> str | None:

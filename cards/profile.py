@@ -3,6 +3,11 @@
 Structure is checked against the published JSON Schema; meaning (codes in
 the value sets, real dates, sensitive items, names safe to print) here.
 Every fault raises `ProfileError` naming the field.
+
+`parse_profile` reads a whole profile, `confirmed` included (test vectors,
+reference cards). A profile about to be signed comes from a holder, staff or
+a script and goes through `parse_holder_profile`, which refuses `confirmed`:
+a clinician's confirmation comes only from that clinician's own session.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 import jsonschema
 
 from cards import valuesets
-from cards.errors import ProfileError
+from cards.errors import ConfirmationClaimed, ProfileError
 from cards.model import (
     BirthDate,
     ClinicalField,
@@ -26,7 +31,7 @@ from cards.model import (
     Provenance,
     Sex,
 )
-from cards.packing import check_name
+from cards.packing import check_name, plain_apostrophes
 from cards.translit import icao_latin
 
 NO_KNOWN_ALLERGY = "716186003"
@@ -51,11 +56,12 @@ def parse_profile(
         raise ProfileError(where, first.message)
     today = today or date.today()
     chosen = set(profile.get("include_sensitive", []))
+    name = _name("name", profile["name"])
     holder = Holder(
-        name=_name("name", profile["name"]),
+        name=name,
         birth_date=_birth_date(profile["birth_date"], today),
         sex=Sex(profile["sex"]) if profile.get("sex") else None,
-        name_latin=_name_latin(profile["name"], profile.get("name_latin")),
+        name_latin=_name_latin(name, profile.get("name_latin")),
     )
     contact = profile.get("emergency_contact")
     data = EmergencyData(
@@ -94,7 +100,23 @@ def parse_profile(
     return holder, data, provenance
 
 
+def parse_holder_profile(
+    profile: Any, *, today: date | None = None
+) -> tuple[Holder, EmergencyData]:
+    """Validate a profile to sign: what a holder, staff or a script give, never a confirmation."""
+    if isinstance(profile, dict) and "confirmed" in profile:
+        raise ConfirmationClaimed(
+            "confirmed",
+            "a profile cannot say a clinician confirmed it: only a clinician signed in at the "
+            "kiosk confirms items, and then the kiosk adds the confirmation itself",
+        )
+    holder, data, _provenance = parse_profile(profile, today=today)
+    return holder, data
+
+
 def _name(field: str, value: str) -> str:
+    """The name as the card prints it: any usual apostrophe written as the ASCII one."""
+    value = plain_apostrophes(value)
     problem = check_name(value)
     if problem:
         raise ProfileError(field, problem)
@@ -110,6 +132,7 @@ def _name_latin(name: str, latin: str | None) -> str | None:
                 "required: no ICAO 9303 table covers this name's script, give the Latin spelling",
             )
         return None
+    latin = plain_apostrophes(latin)
     if not latin.isascii() or check_name(latin):
         raise ProfileError(
             "name_latin", "must be plain Latin letters, spaces, hyphens, apostrophes"

@@ -12,6 +12,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from cards.packing import APOSTROPHES, ZWNJ
+
+# Apostrophes (every usual form), the full stop and the zero-width non-joiner have no
+# letter in a travel document's Latin name.
+_DROPPED = frozenset("'." + ZWNJ + APOSTROPHES)
 
 @cache
 def _table() -> dict[str, Any]:
@@ -37,7 +42,7 @@ def icao_latin(name: str) -> str | None:
             out.append(" ")
             previous = ""
             continue
-        if char in "'.\u200c":
+        if char in _DROPPED:
             previous = ""
             continue
         if "A" <= char <= "Z":

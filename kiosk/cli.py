@@ -18,7 +18,7 @@ from cards.valuesets import UI_LANGUAGES
 from kiosk import db
 from kiosk.cli_admin import audit, backup, restore, user
 from kiosk.cli_keys import keys, trust
-from kiosk.cli_print import print_worker
+from kiosk.cli_print import print_worker, reprint
 from kiosk.cli_production import init_production_command
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.services import keyring as keyring_service
@@ -63,7 +63,9 @@ def main(ctx: click.Context, instance: Path) -> None:
     ctx.obj = load_settings(instance)
 
 
-for command in (user, audit, backup, restore, keys, trust, print_worker, init_production_command):
+for command in (
+    user, audit, backup, restore, keys, trust, print_worker, reprint, init_production_command,
+):  # fmt: skip
     main.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""`ehcard print-worker`: the print worker in the foreground, owning the printer."""
+"""`ehcard print-worker`: the print worker in the foreground, owning the printer; and
+`ehcard reprint`: a misprinted card's kept job queued again."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import click
 
 from kiosk import db
 from kiosk.config import Settings
+from kiosk.services import printing, registry
 from kiosk.services.print_worker import build_print_worker
-from kiosk.sessions import session_factory
+from kiosk.sessions import cli_session, session_factory
 
 
 @click.command("print-worker")
@@ -38,3 +40,21 @@ def print_worker(settings: Settings) -> None:
     finally:
         engine.dispose()
     click.echo("print worker stopped")
+
+
+@click.command()
+@click.argument("card")
+@click.pass_obj
+def reprint(settings: Settings, card: str) -> None:
+    """Queue CARD's kept print job again (a misprint); a revoked card is never printed again."""
+    db.upgrade(settings.database_url)
+    with cli_session(settings) as session:
+        row = registry.find_card(session, card)
+        job = printing.latest_job(session, row.card_id)
+        if job is None:
+            raise printing.PrintJobError(
+                f"no print job is kept for card {row.card_code}: reissue it instead", code="no_job"
+            )
+        printing.reprint(session, job, actor="cli")
+        code = row.card_code
+    click.echo(f"card {code} is queued to print again")

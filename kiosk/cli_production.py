@@ -29,7 +29,11 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--centre-name", help="The centre's name, as cards and the trust list show it.")
 @click.option("--card-host", help="The host name printed in the cards' QR codes.")
 @click.option("--database-url", help="PostgreSQL URL; without it, SQLite in the instance folder.")
-@click.option("--printer", help="tcp:HOST:PORT or usb:VENDOR:PRODUCT, for the print worker.")
+@click.option(
+    "--printer",
+    required=True,
+    help="The print worker's printer: tcp:HOST[:PORT], usb:VENDOR:PRODUCT or file:/dev/DEVICE.",
+)
 @click.pass_obj
 def init_production_command(
     settings: Settings,
@@ -38,7 +42,7 @@ def init_production_command(
     centre_name: str | None,
     card_host: str | None,
     database_url: str | None,
-    printer: str | None,
+    printer: str,
 ) -> None:
     """Create every key and secret production needs under INSTANCE/keys, and its settings."""
     made = init_production(

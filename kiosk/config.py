@@ -40,7 +40,11 @@ class Settings:
     clock_skew_hours: int = 24
     # The verifier page warns (and still verifies) once its cached lists are older than this.
     list_max_age_hours: int = 72
-    printer: str = ""  # file:PATH, tcp:HOST:PORT, usb:VID:PID; empty: a file in the instance
+    # tcp:HOST:PORT, usb:VID:PID, file:/dev/DEVICE; the file printer (a spool folder, unsafe in
+    # production): file:FOLDER, or empty for the instance's spool/ folder.
+    printer: str = ""
+    # 1: production may use the file printer anyway, to try a server without a printer.
+    printer_file_unsafe: int = 0
     printer_profile: str = "58mm"
     printer_timeout_seconds: int = 10
     # "thread": the app runs the print worker; "external": `ehcard print-worker` does
@@ -111,6 +115,25 @@ def write_secret_key(path: Path) -> None:
         handle.write(secrets.token_urlsafe(48))
 
 
+DEVICE_FOLDER = Path("/dev")
+SPOOL_FOLDER = "spool"
+
+
+def file_printer_folder(setting: str, instance: Path) -> Path | None:
+    """The spool folder of the file printer EHCARD_PRINTER names; None for any other printer.
+
+    Empty: the instance's spool/ folder; file:FOLDER (anything outside /dev, which holds
+    the device nodes of real printers).
+    """
+    if not setting:
+        return instance / SPOOL_FOLDER
+    if setting.startswith("file:") and len(setting) > len("file:"):
+        path = Path(os.path.normpath(setting[len("file:") :]))
+        if not path.is_relative_to(DEVICE_FOLDER):
+            return path
+    return None
+
+
 _INT_FIELDS = {f.name for f in fields(Settings) if f.type == "int"}
 _PATH_FIELDS = {f.name for f in fields(Settings) if "Path" in str(f.type)}
 
@@ -144,6 +167,8 @@ def load_settings(
         raise ConfigError("EHCARD_SHL_LOCATION_SECONDS must be between 1 and 3600")
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
+    if settings.printer_file_unsafe not in (0, 1):
+        raise ConfigError("EHCARD_PRINTER_FILE_UNSAFE must be 0 or 1")
     if not settings.is_development:
         _check_production(settings)
     return settings
@@ -166,6 +191,16 @@ def _check_production(settings: Settings) -> None:
         for name, what in PRODUCTION_FILES.items()
         if getattr(settings, name) is None
     ]
+    if not settings.printer_file_unsafe and file_printer_folder(
+        settings.printer, settings.instance
+    ):
+        missing.append(
+            f"production mode refuses the file printer (EHCARD_PRINTER={settings.printer!r}): "
+            "its spool holds every card's QR code and recovery slip until they are erased. Set "
+            "EHCARD_PRINTER (init-production --printer) to tcp:HOST[:PORT], usb:VID:PID or "
+            "file:/dev/DEVICE, or "
+            "EHCARD_PRINTER_FILE_UNSAFE=1 only to try a server that has no printer"
+        )
     if settings.print_worker == "thread":
         missing.append(
             "production mode runs the print worker as its own process (`ehcard print-worker`): "

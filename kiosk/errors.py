@@ -49,6 +49,7 @@ STATUS_OF_CODE: dict[str, int] = {
     "unknown_list_issuer": 404,
     "unknown_key": 404,
     "already_revoked": 409,
+    "card_revoked": 409,
     "other_card": 422,
     "stale_trust_list": 409,
     "nothing_pending": 409,

@@ -82,7 +82,8 @@ class Holder:
         for index, step in enumerate(steps[: steps.index(stop_at)]):
             response = self.answer(step, answers[step], allow_redirects=False)
             assert response.headers.get("Location") == f"/kiosk/{steps[index + 1]}", (
-                f"{step} refused: {field_errors(response)}"
+                f"{step} refused ({response.status_code}): {field_errors(response)} "
+                f"{response.text[:800]}"
             )
         return self.get(f"/kiosk/{stop_at}")
 

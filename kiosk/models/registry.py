@@ -30,6 +30,11 @@ class CardRow(Base):
     # Names of the clinician-confirmed fields ("allergies,blood_group"), never their values.
     confirmed_fields: Mapped[str] = mapped_column(String(64), default="")
     replaces: Mapped[str | None] = mapped_column(String(11), nullable=True)
+    # SHA-256 of the issuance key of the kiosk flow that issued the card (None for the
+    # console and the CLI): unique, so a resent final submit cannot issue a second card.
+    issuance_key: Mapped[str | None] = mapped_column(
+        String(64), unique=True, index=True, nullable=True
+    )
 
 
 class RevocationRow(Base):

@@ -51,6 +51,8 @@ class Answers:
     # never part of the profile, so never on the card.
     pin: str = ""
     issued_card: str = ""  # card code once issued; every answer above is erased then
+    # Made when the flow starts (see store.new_issuance_key); the card is registered under it.
+    issuance_key: str = ""
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode("utf-8")

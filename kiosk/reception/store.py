@@ -35,6 +35,15 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def new_issuance_key() -> str:
+    """A flow's issuance key (256 random bits), made when the flow starts and sealed with it.
+
+    The card issued by the flow is registered under it, so a resent final submit finds
+    that card instead of issuing a second one.
+    """
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 def _lookup(token: str) -> str:
     return hashlib.sha256(_LOOKUP_CONTEXT + token.encode("ascii")).hexdigest()
 

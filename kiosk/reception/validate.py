@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from cards import valuesets
-from cards.packing import check_name
+from cards.packing import check_name, plain_apostrophes
 from cards.translit import icao_latin
 from kiosk.reception import choices
 from kiosk.reception.answers import CLINICAL_LISTS, Answers
@@ -36,6 +36,11 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def _clean_name(text: str) -> str:
+    """A name cleaned, its apostrophes (N’Diaye, Марʼяна) written as the card prints them."""
+    return plain_apostrophes(_clean(text))
+
+
 def _name_problem(name: str, limit: int) -> str | None:
     if not name:
         return None
@@ -52,8 +57,8 @@ def needs_latin(name: str) -> bool:
 
 
 def check_name_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:
-    name = _clean(form.get("name", ""))
-    latin = _clean(form.get("name_latin", ""))
+    name = _clean_name(form.get("name", ""))
+    latin = _clean_name(form.get("name_latin", ""))
     answers = replace(answers, name=name, name_latin=latin)
     errors: Errors = {}
     if not name:
@@ -145,7 +150,7 @@ def normalise_phone(raw: str) -> str:
 def check_contact_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:
     if form.get("action") == "skip":
         return replace(answers, contact_name="", contact_phone=""), {}
-    name = _clean(form.get("contact_name", ""))
+    name = _clean_name(form.get("contact_name", ""))
     raw_phone = form.get("contact_phone", "").strip()
     answers = replace(answers, contact_name=name, contact_phone=raw_phone)
     errors: Errors = {}

@@ -6,6 +6,7 @@ from flask import abort, jsonify, redirect, render_template, request, session, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import logout_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cards.errors import ProfileError
@@ -34,6 +35,7 @@ from kiosk.reception.flow import (
     step_url,
 )
 from kiosk.services.issuing import card_progress, entered_clinical_fields, issue_for_holder
+from kiosk.services.registry import card_issued_for
 
 
 @bp.get("/")
@@ -67,7 +69,7 @@ def consent() -> ResponseReturnValue:
     with db.session_scope(services().sessions) as db_session:
         answers = load_answers(db_session)
         if answers is None:
-            answers = Answers()
+            answers = Answers(issuance_key=store.new_issuance_key())
             save_answers(db_session, answers)
     return redirect(step_url(STEPS[answers.reached]))
 
@@ -131,23 +133,42 @@ def _review_page(answers: Answers, *, error: str) -> ResponseReturnValue:
 @bp.post("/issue")
 @flow_view("review")
 def issue(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    """Issue the card, its record and its slip; the answers and the PIN are erased at once."""
+    """Issue the card, its record and its slip; the answers and the PIN are erased at once.
+
+    The same submit may arrive again (a lost answer, a killed worker, a second tap while the
+    first runs): the flow's issuance key finds the card already issued, never a second one.
+    """
     if not answers.pin:
         return redirect(step_url("pin"))
-    try:
-        outcome = issue_for_holder(
-            db_session,
-            services(),
-            answers.profile(),
-            holder_language=current_language(),
-            clinician=clinician(),
-            pin=answers.pin,
-        )
-    except ProfileError as error:
-        db_session.rollback()
-        return _review_page(answers, error=_profile_error_text(error))
-    save_answers(db_session, Answers(reached=answers.reached, issued_card=outcome.card_code))
+    key = answers.issuance_key or store.new_issuance_key()
+    card_code = _issued_for(db_session, key)
+    if card_code is None:
+        try:
+            with db_session.begin_nested():
+                card_code = issue_for_holder(
+                    db_session,
+                    services(),
+                    answers.profile(),
+                    holder_language=current_language(),
+                    clinician=clinician(),
+                    pin=answers.pin,
+                    issuance_key=key,
+                ).card_code
+        except ProfileError as error:
+            db_session.rollback()
+            return _review_page(answers, error=_profile_error_text(error))
+        except IntegrityError:
+            # Another copy of this submit registered the card first (the unique key).
+            card_code = _issued_for(db_session, key)
+            if card_code is None:
+                raise
+    save_answers(db_session, Answers(reached=answers.reached, issued_card=card_code))
     return redirect(url_for("reception.done"))
+
+
+def _issued_for(db_session: Session, issuance_key: str) -> str | None:
+    row = card_issued_for(db_session, issuance_key)
+    return None if row is None else row.card_code
 
 
 def _profile_error_text(error: ProfileError) -> str:

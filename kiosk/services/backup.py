@@ -5,6 +5,10 @@ restores on the other. A backup records the schema revisions it was taken
 at; restore refuses another schema, and refuses a database that holds data
 unless asked to replace it. Key files are not in the backup: back up the
 instance's keys/ folder separately (the root key belongs offline anyway).
+
+Every table is read in one snapshot (`snapshot()`), so a backup taken while
+cards are issued holds each issue whole or not at all: no print job without
+its card, an audit head that matches its log.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ import base64
 import gzip
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
 import kiosk.models  # noqa: F401  (registers every table)
 from kiosk.db import Base
@@ -32,7 +37,37 @@ class BackupError(Exception):
 
 def _schema_revisions(engine: Engine) -> list[str]:
     with engine.connect() as connection:
-        return sorted(MigrationContext.configure(connection).get_current_heads())
+        return _revisions_of(connection)
+
+
+def _revisions_of(connection: Connection) -> list[str]:
+    return sorted(MigrationContext.configure(connection).get_current_heads())
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose reads all see the database as of one moment, writing nothing.
+
+    PostgreSQL: a REPEATABLE READ, READ ONLY, DEFERRABLE transaction (its snapshot is
+    taken at the first read). SQLite: one read transaction (the driver itself begins
+    none for reads), which in WAL mode keeps its view while other connections write.
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(
+                isolation_level="REPEATABLE READ",
+                postgresql_readonly=True,
+                postgresql_deferrable=True,
+            )
+            with connection.begin():
+                yield connection
+            return
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.exec_driver_sql("ROLLBACK")
 
 
 def _encode(value: Any) -> Any:
@@ -58,15 +93,15 @@ def _decode(value: Any) -> Any:
 
 
 def write_backup(engine: Engine, path: Path) -> dict[str, int]:
-    """Write every table's rows to `path`; returns the row count of each table."""
+    """Write every table's rows, as of one moment, to `path`; the row count of each table."""
     counts: dict[str, int] = {}
-    header = {
-        "format": FORMAT,
-        "created": datetime.now(UTC).isoformat(),
-        "revisions": _schema_revisions(engine),
-    }
     temporary = path.with_name(path.name + ".partial")
-    with engine.connect() as connection, gzip.open(temporary, "wt", encoding="utf-8") as out:
+    with snapshot(engine) as connection, gzip.open(temporary, "wt", encoding="utf-8") as out:
+        header = {
+            "format": FORMAT,
+            "created": datetime.now(UTC).isoformat(),
+            "revisions": _revisions_of(connection),
+        }
         out.write(json.dumps(header) + "\n")
         for table in Base.metadata.sorted_tables:
             columns = [c.name for c in table.columns]
@@ -148,4 +183,4 @@ def restore_backup(engine: Engine, path: Path, *, replace: bool = False) -> dict
 
 def _flush(connection: Any, table: Table | None, batch: list[dict[str, Any]]) -> None:
     if table is not None and batch:
-        connection.execute(insert(table), cast(list[dict[str, Any]], batch))
+        connection.execute(insert(table), batch)

@@ -1,7 +1,8 @@
 """Issue a card for a holder at the kiosk: the one place the reception flow calls.
 
-`issue_for_holder` validates the profile, applies a clinician's confirmation,
-signs and registers the card, queues it for printing, creates its encrypted
+`issue_for_holder` validates the profile (which may not claim a confirmation),
+adds the confirmation of the clinician signed in at the kiosk, signs and
+registers the card, queues it for printing, creates its encrypted
 full record under the holder's PIN, queues the recovery slip and writes the
 audit event, all in the caller's transaction: a card is registered if and
 only if its print job, its record and its slip job exist. `card_progress`
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
-from cards.model import ClinicalField
+from cards.model import ClinicalField, Provenance
 from cards.valuesets import UI_LANGUAGES
 from kiosk.auth import StaffUser
 from kiosk.records.store import create_record
@@ -102,21 +103,18 @@ def issue_for_holder(
     holder_language: str,
     clinician: StaffUser | None,
     pin: str,
+    issuance_key: str,
     today: date | None = None,
 ) -> IssueOutcome:
     """Validate, confirm (clinician mode), sign, register, create the record and audit one card.
 
-    `pin` locks the full record (6 to 12 digits); it goes nowhere else.
+    `pin` locks the full record (6 to 12 digits); it goes nowhere else. `issuance_key` is
+    the flow's: a second card for the same key fails on the registry's unique column.
     """
     if holder_language not in UI_LANGUAGES:
         raise IssuingError(f"{holder_language!r} is not a kiosk language")
-    if "confirmed" in profile:
-        raise IssuingError(
-            "a profile from the kiosk cannot carry a confirmation: only a logged-in "
-            "clinician confirms items"
-        )
-    profile = dict(profile)
     actor = KIOSK_ACTOR
+    provenance = Provenance()
     if clinician is not None:
         if clinician.role != CONFIRMING_ROLE:
             raise IssuingError(
@@ -125,13 +123,17 @@ def issue_for_holder(
         actor = clinician.username
         fields = entered_clinical_fields(profile)
         if fields:
-            profile["confirmed"] = {"staff_id": clinician.id, "fields": list(fields)}
+            provenance = Provenance(
+                confirmed=frozenset(ClinicalField(f) for f in fields), confirmed_by=clinician.id
+            )
     issued = issue_card(
         session,
         services.settings,
         services.keyring,
         profile,
         today=today or datetime.now(UTC).date(),
+        provenance=provenance,
+        issuance_key=issuance_key,
     )
     card = issued.card
     job = printing.enqueue_card(session, issued, holder_language=holder_language)

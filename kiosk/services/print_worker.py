@@ -41,6 +41,7 @@ MAX_ATTEMPTS = 5
 BACKOFF_FIRST = timedelta(seconds=2)
 BACKOFF_MAX = timedelta(seconds=60)
 RETRIED = ("paper_out", "offline", "failed")
+LEGACY_PRINTER_FILE = "printer.escpos"  # the file printer before the spool
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ class PrintWorker:
         now = self.clock()
         with session_scope(self.sessions) as session:
             printing.purge_print_data(session, grace=self.grace, unprinted=self.unprinted, now=now)
+        self.erase_spooled()
         with session_scope(self.sessions) as session:
             row = session.scalars(
                 select(PrintJobRow)
@@ -158,15 +160,31 @@ class PrintWorker:
             job = render_job(kind, data, self.setup)
         except CardError as exc:
             # Rendering again will not help: staff must look, and reissue or reprint.
-            self._record(job_id, "failed", f"cannot render: {exc.message}", retry=False)
+            # The code only: a message may quote the card's text (a glyph no font has).
+            self._record(job_id, "failed", f"cannot render: {exc.code}", retry=False)
             return job_id
         try:
-            self.printer.print_job(job)
+            self.printer.print_job(job_id, job)
         except PrinterFault as fault:
             self._record(job_id, fault.status, fault.message, retry=True)
         else:
             self._record(job_id, "done", None, retry=False)
         return job_id
+
+    def erase_spooled(self) -> None:
+        """Erase the printer's copy (the file printer's spool) of every job whose data is erased."""
+        held = self.printer.spooled()
+        if not held:
+            return
+        with session_scope(self.sessions) as session:
+            live = set(
+                session.scalars(
+                    select(PrintJobRow.id).where(
+                        PrintJobRow.id.in_(held), PrintJobRow.sealed.is_not(None)
+                    )
+                )
+            )
+        self.printer.erase(held - live)
 
     def _record(self, job_id: int, status: str, error: str | None, *, retry: bool) -> None:
         now = self.clock()
@@ -218,8 +236,15 @@ class PrintWorker:
 
 def build_print_worker(settings: Settings, sessions: sessionmaker[Session]) -> PrintWorker:
     """The worker for the configured printer, not started."""
+    legacy = settings.instance / LEGACY_PRINTER_FILE
+    if legacy.is_file():
+        legacy.unlink()
+        log.warning("erased %s: earlier versions appended every job to it, in clear", legacy)
     printer = printer_from_setting(
-        settings.printer, instance=settings.instance, timeout=settings.printer_timeout_seconds
+        settings.printer,
+        instance=settings.instance,
+        timeout=settings.printer_timeout_seconds,
+        job_key=printing.load_job_key(settings),
     )
     return PrintWorker(
         printer=printer,

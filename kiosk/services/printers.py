@@ -1,8 +1,11 @@
-"""Printers the print worker can own: network (TCP 9100), USB, or a file.
+"""Printers the print worker can own: network (TCP 9100), USB, a device node, or a spool.
 
 `print_job()` sends one whole ESC/POS job and returns only once the printer
 has taken it; every fault raises `PrinterFault` with the job status the kiosk
-shows (paper_out, offline, failed). A network printer is asked for its paper
+shows (paper_out, offline, failed). A real printer keeps nothing; the file
+printer (`FileSpool`, for development and for trying a server without a
+printer) keeps each job sealed in its own file until the worker's erasure pass
+finds the job's data erased (`spooled()`, `erase()`). A network printer is asked for its paper
 sensor before the job (DLE EOT 4, answered at once) and after it (GS r 1,
 answered only when everything before it was processed), so a printer that ran
 dry, dropped the connection or stopped reading mid-job is never taken for done.
@@ -10,17 +13,27 @@ dry, dropped the connection or stopped reading mid-job is never taken for done.
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from kiosk.config import ConfigError
+from nacl import bindings
+from nacl.encoding import RawEncoder
+from nacl.exceptions import CryptoError
+from nacl.hash import blake2b
+
+from kiosk.config import ConfigError, file_printer_folder
 
 PAPER_STATUS_NOW = b"\x10\x04\x04"  # DLE EOT 4: real-time roll paper sensor status
 PAPER_STATUS_AFTER = b"\x1dr\x01"  # GS r 1: paper sensor status, in sequence with the job
-DEVICE_FILE = "printer.escpos"  # the development printer: a file in the instance folder
+SPOOL_CONTEXT = b"ehcard/spool/v1"
+SPOOL_NAME = re.compile(r"^(?P<job>[0-9]+)\.escpos\.sealed(?:\.partial)?$")
+NONCE_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
 
 class PrinterFault(Exception):
@@ -38,9 +51,27 @@ class Printer(Protocol):
     @property
     def name(self) -> str: ...
 
-    def print_job(self, job: bytes) -> None:
-        """Send `job` whole; raise PrinterFault if it was not (entirely) printed."""
+    def print_job(self, job_id: int, job: bytes) -> None:
+        """Send job `job_id`'s bytes whole; raise PrinterFault if not (entirely) printed."""
         ...
+
+    def spooled(self) -> set[int]:
+        """The ids of the jobs this printer keeps a copy of (none, for a real printer)."""
+        ...
+
+    def erase(self, job_ids: Iterable[int]) -> None:
+        """Forget every copy of these jobs."""
+        ...
+
+
+class KeepsNothing:
+    """A real printer: what it is sent is on paper, nowhere else."""
+
+    def spooled(self) -> set[int]:
+        return set()
+
+    def erase(self, job_ids: Iterable[int]) -> None:
+        return None
 
 
 def paper_out_now(status: int) -> bool:
@@ -54,7 +85,7 @@ def paper_out_after(status: int) -> bool:
 
 
 @dataclass(frozen=True)
-class NetworkPrinter:
+class NetworkPrinter(KeepsNothing):
     host: str
     port: int = 9100
     timeout: float = 10.0
@@ -65,7 +96,7 @@ class NetworkPrinter:
     def name(self) -> str:
         return f"tcp:{self.host}:{self.port}"
 
-    def print_job(self, job: bytes) -> None:
+    def print_job(self, job_id: int, job: bytes) -> None:
         try:
             connection = socket.create_connection((self.host, self.port), timeout=self.timeout)
         except OSError as exc:
@@ -102,7 +133,7 @@ class NetworkPrinter:
 
 
 @dataclass(frozen=True)
-class UsbPrinter:
+class UsbPrinter(KeepsNothing):
     vendor_id: int
     product_id: int
     timeout: float = 10.0
@@ -111,7 +142,7 @@ class UsbPrinter:
     def name(self) -> str:
         return f"usb:{self.vendor_id:04x}:{self.product_id:04x}"
 
-    def print_job(self, job: bytes) -> None:
+    def print_job(self, job_id: int, job: bytes) -> None:
         # Imported here: pyusb looks for libusb on import, which only USB printers need.
         from escpos.exceptions import DeviceNotFoundError
         from escpos.printer import Usb
@@ -132,8 +163,8 @@ class UsbPrinter:
 
 
 @dataclass(frozen=True)
-class FilePrinter:
-    """Appends each job to a file: a device node (/dev/usb/lp0) or, in development, a file."""
+class DevicePrinter(KeepsNothing):
+    """A printer's device node (/dev/usb/lp0): each job is written to it whole."""
 
     path: Path
 
@@ -141,25 +172,97 @@ class FilePrinter:
     def name(self) -> str:
         return f"file:{self.path}"
 
-    def print_job(self, job: bytes) -> None:
+    def print_job(self, job_id: int, job: bytes) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("ab") as device:
+            with self.path.open("wb") as device:
                 device.write(job)
         except OSError as exc:
             raise PrinterFault("offline", f"cannot write to {self.path}: {_reason(exc)}") from exc
+
+
+def spool_key(job_key: bytes) -> bytes:
+    """The key spool files are sealed with: derived from the instance's print job key."""
+    return blake2b(SPOOL_CONTEXT, key=job_key, digest_size=32, encoder=RawEncoder)
+
+
+@dataclass(frozen=True)
+class FileSpool:
+    """The file printer: each job sealed (XChaCha20-Poly1305) in its own file in `folder`.
+
+    Nothing reads the spool but `read()`: it stands in for a printer. The print
+    worker erases a job's file once the job's data is erased (the grace period
+    after printing), so the spool never holds more than the queue does.
+    """
+
+    folder: Path
+    key: bytes
+
+    @property
+    def name(self) -> str:
+        return f"spool:{self.folder}"
+
+    def path(self, job_id: int) -> Path:
+        return self.folder / f"{job_id}.escpos.sealed"
+
+    def _aad(self, job_id: int) -> bytes:
+        return SPOOL_CONTEXT + b"/" + str(job_id).encode()
+
+    def print_job(self, job_id: int, job: bytes) -> None:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = nonce + bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+            job, self._aad(job_id), nonce, self.key
+        )
+        target = self.path(job_id)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(sealed)
+            partial.replace(target)
+        except OSError as exc:
+            raise PrinterFault("offline", f"cannot write to {target}: {_reason(exc)}") from exc
+
+    def read(self, job_id: int) -> bytes:
+        """The ESC/POS bytes job `job_id` printed; PrinterFault if not spooled or not ours."""
+        try:
+            sealed = self.path(job_id).read_bytes()
+            return bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+                sealed[NONCE_BYTES:], self._aad(job_id), sealed[:NONCE_BYTES], self.key
+            )
+        except (OSError, CryptoError) as exc:
+            raise PrinterFault("failed", f"job {job_id} is not in {self.folder}") from exc
+
+    def spooled(self) -> set[int]:
+        try:
+            names = [entry.name for entry in os.scandir(self.folder)]
+        except FileNotFoundError:
+            return set()
+        return {int(found["job"]) for name in names if (found := SPOOL_NAME.match(name))}
+
+    def erase(self, job_ids: Iterable[int]) -> None:
+        for job_id in job_ids:
+            target = self.path(job_id)
+            target.unlink(missing_ok=True)
+            target.with_name(target.name + ".partial").unlink(missing_ok=True)
 
 
 _TCP = re.compile(r"^tcp:(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?$")
 _USB = re.compile(r"^usb:(?P<vendor>[0-9a-fA-F]{4}):(?P<product>[0-9a-fA-F]{4})$")
 
 
-def printer_from_setting(setting: str, *, instance: Path, timeout: float) -> Printer:
-    """The printer named by EHCARD_PRINTER; ConfigError for anything else."""
-    if not setting:
-        return FilePrinter(instance / DEVICE_FILE)
+def printer_from_setting(
+    setting: str, *, instance: Path, timeout: float, job_key: bytes
+) -> Printer:
+    """The printer named by EHCARD_PRINTER; ConfigError for anything else.
+
+    Empty or `file:FOLDER`: the spool (sealed with `job_key`); `file:/dev/...`: a device.
+    """
+    if (folder := file_printer_folder(setting, instance)) is not None:
+        return FileSpool(folder, spool_key(job_key))
     if setting.startswith("file:") and len(setting) > len("file:"):
-        return FilePrinter(Path(setting[len("file:") :]))
+        return DevicePrinter(Path(setting[len("file:") :]))
     if tcp := _TCP.match(setting):
         port = int(tcp["port"] or 9100)
         if not 0 < port < 65536:
@@ -168,7 +271,8 @@ def printer_from_setting(setting: str, *, instance: Path, timeout: float) -> Pri
     if usb := _USB.match(setting):
         return UsbPrinter(int(usb["vendor"], 16), int(usb["product"], 16), timeout=timeout)
     raise ConfigError(
-        f"EHCARD_PRINTER {setting!r} is not file:PATH, tcp:HOST[:PORT] or usb:VID:PID "
+        f"EHCARD_PRINTER {setting!r} is not file:FOLDER, file:/dev/DEVICE, tcp:HOST[:PORT] or "
+        "usb:VID:PID "
         "(hexadecimal, e.g. usb:04b8:0202)"
     )
 

@@ -223,7 +223,8 @@ def job_status(session: Session, job_id: int) -> JobStatus:
 def reprint(
     session: Session, job_id: int, *, actor: str = "kiosk", now: datetime | None = None
 ) -> None:
-    """Queue job `job_id` again, without reissuing; refused once its data is erased.
+    """Queue job `job_id` again, without reissuing; refused once its data is erased or its
+    card is revoked (revocation is final: only a reissue makes a new card).
 
     `actor` is who asked (the audit log's actor: "kiosk", "staff:7").
     """
@@ -232,6 +233,13 @@ def reprint(
     if not isinstance(grace, timedelta):
         raise PrintJobError("this database session has no print grace period", code="no_job_key")
     row = _job(session, job_id)
+    card = session.scalar(select(CardRow).where(CardRow.card_id == row.card_id))
+    if card is not None and card.status == "revoked":
+        raise PrintJobError(
+            f"card {card.card_code} is revoked: a revoked card is never printed again. "
+            "Reissue it instead.",
+            code="card_revoked",
+        )
     printed = aware(row.printed_at)
     # Refused on time, whether or not the worker has erased the data yet.
     if printed is not None and (row.sealed is None or now >= printed + grace):
@@ -283,6 +291,18 @@ def purge_print_data(
             (PrintJobRow.printed_at <= printed_before)
             | (PrintJobRow.printed_at.is_(None) & (PrintJobRow.created_at <= created_before)),
         )
+    ).all()
+    for row in rows:
+        _erase(row, now)
+    session.flush()
+    return len(rows)
+
+
+def erase_card_jobs(session: Session, card_id: bytes, *, now: datetime | None = None) -> int:
+    """Erase the kept data of every job of a card (card and slip): a revoked card never prints."""
+    now = now or utc_now()
+    rows = session.scalars(
+        select(PrintJobRow).where(PrintJobRow.card_id == card_id, PrintJobRow.sealed.is_not(None))
     ).all()
     for row in rows:
         _erase(row, now)

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kiosk.config import ConfigError, Settings, load_settings, write_secret_key
+from kiosk.config import (
+    ConfigError,
+    Settings,
+    file_printer_folder,
+    load_settings,
+    write_secret_key,
+)
 from kiosk.services import keyring as keyring_service
 from kiosk.services.instance_secrets import write_instance_secret
 from kiosk.services.printing import write_job_key
@@ -61,7 +67,7 @@ def init_production(
     centre_name: str | None = None,
     card_host: str | None = None,
     database_url: str | None = None,
-    printer: str | None = None,
+    printer: str,
 ) -> ProductionSetup:
     """Create the keys, the signed trust list and the env file; refuse to overwrite anything."""
     instance = instance.resolve()
@@ -71,8 +77,13 @@ def init_production(
         if value is not None
     }
     settings = load_settings(instance, overrides, environ={})
-    for value in (*overrides.values(), database_url or "", printer or ""):
+    for value in (*overrides.values(), database_url or "", printer):
         quote_env_value(value)  # a value the env file cannot hold stops us before any key
+    if file_printer_folder(printer, instance) is not None:
+        raise ConfigError(
+            f"--printer {printer!r} is the file printer, which production refuses: give the "
+            "printer's address, tcp:HOST[:PORT], usb:VENDOR:PRODUCT or file:/dev/DEVICE"
+        )
     keys = settings.keys_dir
     trust = keyring_service.paths(settings)["trust"]
     _refuse_existing([root_key_out, env_out, trust, *_files_in(keys)])
@@ -104,7 +115,7 @@ def production_environment(
     trust: Path,
     *,
     database_url: str | None,
-    printer: str | None,
+    printer: str,
 ) -> dict[str, str]:
     """Every EHCARD_* variable a production server reads, by name."""
     keys = settings.keys_dir
@@ -124,7 +135,7 @@ def production_environment(
         "card_host": settings.card_host.upper(),
         "centre_name": settings.centre_name,
         "card_language": settings.card_language,
-        "printer": printer or "",
+        "printer": printer,
         "printer_profile": settings.printer_profile,
     }
     if database_url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -10,12 +11,12 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
-from cards.model import record_id, revocation_id
-from cards.profile import parse_profile
+from cards.model import Provenance, record_id, revocation_id
+from cards.profile import parse_holder_profile
 from kiosk.config import Settings
 from kiosk.models.registry import CardRow, RevocationRow
 from kiosk.records.store import erase_record
-from kiosk.services import holder_index
+from kiosk.services import holder_index, printing
 from kiosk.services.instance_secrets import load_instance_secrets
 from kiosk.services.keyring import Keyring
 from signing.issuance import IssuedCard, new_card, sign_and_encode
@@ -42,14 +43,22 @@ def issue_card(
     profile: Any,
     *,
     today: date,
+    provenance: Provenance | None = None,
     replaces: str | None = None,
+    issuance_key: str | None = None,
 ) -> IssuedCard:
     """Validate `profile`, sign a new card and record it (no health data stored).
 
+    Every card is signed here. `profile` may not claim a clinician's confirmation
+    (`ConfirmationClaimed`): `provenance` is given only by the kiosk, from the
+    clinician signed in there, or by a reissue, from the old card's own signature.
     The row keeps the holder's look-up keys and sealed name, and the names of
-    the clinician-confirmed fields; `replaces` is the code of a reissued card.
+    the clinician-confirmed fields; `replaces` is the code of a reissued card;
+    `issuance_key` the key of the kiosk flow issuing it (a second card with the same key
+    fails on the unique column: see `card_issued_for`).
     """
-    holder, data, provenance = parse_profile(profile, today=today)
+    holder, data = parse_holder_profile(profile, today=today)
+    provenance = provenance or Provenance()
     card = new_card(holder, data, provenance, issued=today, validity=settings.card_validity)
     issued = sign_and_encode(card, keyring.issuer_key, settings.card_host)
     secrets = load_instance_secrets(settings)
@@ -68,10 +77,23 @@ def issue_card(
             holder_sealed=holder_index.seal_holder(secrets, card.card_id, holder),
             confirmed_fields=",".join(sorted(f.value for f in provenance.confirmed)),
             replaces=replaces,
+            issuance_key=None if issuance_key is None else _issuance_digest(issuance_key),
         )
     )
     session.flush()
     return issued
+
+
+def card_issued_for(session: Session, issuance_key: str) -> CardRow | None:
+    """The card a kiosk flow with this issuance key has already issued, if any."""
+    return session.scalar(
+        select(CardRow).where(CardRow.issuance_key == _issuance_digest(issuance_key))
+    )
+
+
+def _issuance_digest(issuance_key: str) -> str:
+    # The key itself stays in the sealed flow; the registry keeps only its digest.
+    return hashlib.sha256(issuance_key.encode("ascii")).hexdigest()
 
 
 def normalise_reference(reference: str) -> str:
@@ -150,7 +172,8 @@ def list_counter(session: Session, issuer_kid: bytes) -> int:
 def revoke_card(
     session: Session, row: CardRow, reason: Reason, *, today: date, actor: str = "registry"
 ) -> RevocationRow:
-    """Revoke a card and erase its full record (crypto-shredding): the link then answers 410."""
+    """Revoke a card, erase its full record (crypto-shredding: the link then answers 410) and
+    its waiting or kept print jobs: a revoked card is never printed again."""
     if row.status == "revoked":
         raise RegistryError(f"card {row.card_code} is already revoked", code="already_revoked")
     row.status = "revoked"
@@ -163,6 +186,7 @@ def revoke_card(
     )
     session.add(revocation)
     erase_record(session, record_id(row.card_id), actor=actor)
+    printing.erase_card_jobs(session, row.card_id)
     session.flush()
     return revocation
 

@@ -4,6 +4,10 @@ The registry keeps no health data, so the new card's contents come from the
 old card itself (its QR text, verified against this instance's trust list as
 of the day it was issued, so an expired card can be renewed) or from a new
 profile made at the kiosk.
+
+A clinician's confirmation is never read from a profile: the new card keeps
+only what the old card's own signature says a clinician confirmed, and only
+for the fields whose values did not change.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cards import valuesets
-from cards.model import Card, ClinicalField
-from cards.profile import NO_KNOWN_ALLERGY
+from cards.model import Card, EmergencyData, Provenance
+from cards.profile import NO_KNOWN_ALLERGY, parse_holder_profile
 from kiosk.config import Settings
 from kiosk.models.records import RecordRow
 from kiosk.models.registry import CardRow
@@ -50,7 +54,10 @@ def read_presented_card(settings: Settings, keyring: Keyring, qr_text: str, row:
 
 
 def card_to_profile(card: Card) -> dict[str, Any]:
-    """The profile that `parse_profile` turns back into this card's holder and data."""
+    """The profile that `parse_holder_profile` turns back into this card's holder and data.
+
+    It carries no confirmation: `carried_confirmation` is how a reissue keeps one.
+    """
     holder, data = card.holder, card.emergency
     profile: dict[str, Any] = {"name": holder.name, "birth_date": holder.birth_date.isoformat()}
     if holder.name_latin is not None:
@@ -81,13 +88,19 @@ def card_to_profile(card: Card) -> dict[str, Any]:
     ]
     if sensitive:
         profile["include_sensitive"] = sensitive
-    confirmed = card.provenance
-    if confirmed.confirmed and confirmed.confirmed_by:
-        profile["confirmed"] = {
-            "staff_id": confirmed.confirmed_by,
-            "fields": [f.value for f in ClinicalField if f in confirmed.confirmed],
-        }
     return profile
+
+
+def carried_confirmation(presented: Card, data: EmergencyData) -> Provenance:
+    """What the presented (verified) card says a clinician confirmed, for the unchanged fields."""
+    kept = frozenset(
+        clinical_field
+        for clinical_field in presented.provenance.confirmed
+        if getattr(data, clinical_field.value) == getattr(presented.emergency, clinical_field.value)
+    )
+    if not kept:
+        return Provenance()
+    return Provenance(confirmed=kept, confirmed_by=presented.provenance.confirmed_by)
 
 
 @dataclass(frozen=True)
@@ -113,10 +126,18 @@ def reissue_card(
     """Issue `row`'s successor and revoke `row` as reissued (unless already revoked).
 
     When the holder presents the old card (`presented`, read from its QR code),
+    the new card keeps its clinician's confirmation of the unchanged fields, and
     its full record is re-encrypted under the new card's key before the old one
     is revoked; without it the record cannot be read, and revoking erases it.
     """
-    issued = issue_card(session, settings, keyring, profile, today=today, replaces=row.card_code)
+    provenance = Provenance()
+    if presented is not None:
+        _holder, data = parse_holder_profile(profile, today=today)
+        provenance = carried_confirmation(presented, data)
+    issued = issue_card(
+        session, settings, keyring, profile, today=today, provenance=provenance,
+        replaces=row.card_code,
+    )  # fmt: skip
     recovery_code = None
     if presented is not None and _has_live_record(session, presented.record_id):
         recovery_code = rekey_record(

@@ -195,11 +195,16 @@ def _print_language(issued: IssuedCard) -> str:
 
 @bp.post("/cards/<code>/reprint")
 @role_required(*STAFF_ROLES)
-def reprint(code: str) -> Response:
-    """Print the kept job again; refused, with the reason, once its data is erased."""
+def reprint(code: str) -> Page:
+    """Print the kept job again; refused, with the reason, once its data is erased.
+
+    A revoked card is never printed again: 409 on its own page, which offers only a reissue.
+    """
+    card_code = registry.normalise_reference(code)
     try:
         with database() as session:
             row = registry.find_card(session, code)
+            card_code = row.card_code
             job = printing.latest_job(session, row.card_id)
             if job is None:
                 raise printing.PrintJobError(
@@ -207,7 +212,12 @@ def reprint(code: str) -> Response:
                     code="no_job",
                 )
             printing.reprint(session, job, actor=actor())
-            flash(_("Card %(code)s is printing again.", code=row.card_code), "success")
+            flash(_("Card %(code)s is printing again.", code=card_code), "success")
     except printing.PrintJobError as error:
-        flash(error.message, "error")
-    return redirect(url_for("staff.card", code=registry.normalise_reference(code)))
+        if error.code != "card_revoked":
+            flash(error.message, "error")
+            return redirect(url_for("staff.card", code=card_code))
+        flash(_("Card %(code)s is revoked: a revoked card is never printed again. Reissue it "
+                "instead.", code=card_code), "error")  # fmt: skip
+        return card(card_code), status_of(error)
+    return redirect(url_for("staff.card", code=card_code))

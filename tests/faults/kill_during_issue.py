@@ -19,6 +19,7 @@ from typing import Any
 
 from app import create_app
 from kiosk.db import session_scope
+from kiosk.reception.store import new_issuance_key
 from kiosk.services import issuing, printing
 from tests.conftest import PROFILES
 
@@ -39,8 +40,9 @@ def main(instance: str, database_url: str, point: str) -> None:
     printing.enqueue_slip = enqueue_then_die  # type: ignore[assignment]
     with session_scope(services.sessions) as session:
         outcome = issuing.issue_for_holder(
-            session, services, profile, holder_language="fr", clinician=None, pin="428613"
-        )
+            session, services, profile, holder_language="fr", clinician=None, pin="428613",
+            issuance_key=new_issuance_key(),
+        )  # fmt: skip
     print(outcome.card_id.hex(), flush=True)
     if point == "after-storing":
         os.kill(os.getpid(), signal.SIGKILL)

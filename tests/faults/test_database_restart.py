@@ -21,6 +21,7 @@ from app import create_app
 from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
+from kiosk.reception.store import new_issuance_key
 from kiosk.services.issuing import issue_for_holder
 from tests.conftest import PROFILES
 from tests.databases import POSTGRES_ADMIN
@@ -68,6 +69,7 @@ def test_cards_issued_across_a_database_restart_are_all_registered(app: Flask) -
                         holder_language="fr",
                         clinician=None,
                         pin="482915",
+                        issuance_key=new_issuance_key(),
                     )
                 issued.append(outcome.card_id)
             except OperationalError as exc:

@@ -77,6 +77,7 @@ def test_production_mode_refuses_missing_secret_key_file(tmp_path: Path) -> None
                 "root_public_key_file": str(keys / "root.pub"),
                 "trust_list_file": str(tmp_path / "dev" / "trust.cbor"),
                 "secret_key_file": str(tmp_path / "missing"),
+                "printer": "tcp:192.0.2.7",
                 "instance_key_file": str(keys / "instance.key"),
                 "print_job_key_file": str(keys / "print_job.key"),
             }

@@ -13,12 +13,13 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import select, text
 
+from app import create_app
 from kiosk.db import session_scope
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
 from kiosk.services import printing
 from kiosk.services.print_worker import MAX_ATTEMPTS, PrintWorker
-from kiosk.services.printers import FilePrinter, NetworkPrinter
+from kiosk.services.printers import FileSpool, NetworkPrinter
 from kiosk.services.printing import JobStatus, PrintJobError
 from kiosk.web import Services
 from signing.issuance import IssuedCard
@@ -284,11 +285,12 @@ def test_bad_requests_are_refused_with_precise_errors(services: Services) -> Non
             printing.unseal(session.get(PrintJobRow, job_id), bytes(32))  # type: ignore[arg-type]
 
 
-def test_app_worker_prints_in_its_thread_to_a_file_in_the_instance_by_default(
+def test_app_worker_prints_in_its_thread_to_the_instance_spool_by_default(
     app: Flask, services: Services, tmp_path: Path
 ) -> None:
     worker: PrintWorker = app.extensions["ehcard.print_worker"]
-    assert worker.printer == FilePrinter(tmp_path / "instance" / "printer.escpos")
+    assert isinstance(worker.printer, FileSpool)
+    assert worker.printer.folder == tmp_path / "instance" / "spool"
     issued = issue(services)
     job_id = enqueue(services, issued, "fr")
     with session_scope(services.sessions) as session:
@@ -304,5 +306,38 @@ def test_app_worker_prints_in_its_thread_to_a_file_in_the_instance_by_default(
     finally:
         worker.stop()
     assert status(services, job_id).status == "done"
-    printed, _ = parse_job((tmp_path / "instance" / "printer.escpos").read_bytes())
+    printed, _ = parse_job(worker.printer.read(job_id))
     assert_printed_card_verifies(printed, services, issued)
+
+
+def test_the_spool_keeps_a_job_as_long_as_its_data_and_no_longer(
+    app: Flask, services: Services, clock: Clock
+) -> None:
+    spool = app.extensions["ehcard.print_worker"].printer
+    assert isinstance(spool, FileSpool)
+    worker = make_worker(services, spool, clock)
+    issued = issue(services)
+    job_id = enqueue(services, issued)
+    worker.run_once()
+    printed, _ = parse_job(spool.read(job_id))
+    assert_printed_card_verifies(printed, services, issued)
+    clock.advance(minutes=14)
+    worker.run_once()
+    assert spool.spooled() == {job_id}  # a misprint may still be reprinted
+    clock.advance(minutes=1)
+    worker.run_once()
+    assert job_row(services, job_id).sealed is None
+    assert spool.spooled() == set() and list(spool.folder.iterdir()) == []
+    # A file whose job is gone (a database restored, a crash mid-write) goes too.
+    (spool.folder / "999.escpos.sealed.partial").write_bytes(b"sealed")
+    worker.run_once()
+    assert list(spool.folder.iterdir()) == []
+
+
+def test_the_file_earlier_versions_printed_every_job_to_is_erased(tmp_path: Path) -> None:
+    legacy = tmp_path / "instance" / "printer.escpos"
+    legacy.parent.mkdir()
+    legacy.write_bytes(b"\x1b@ every job printed so far")
+    app = create_app({"instance": tmp_path / "instance", "TESTING": True})
+    app.extensions["ehcard"].engine.dispose()
+    assert not legacy.exists()

@@ -18,12 +18,12 @@ from tests.deployment import CENTRE, Deployment, read_env_file
 NASTY_CENTRE = "Centre d'accueil \"Nord\" $HOME `id` 50% \\ back"
 
 
-def run_init(tmp_path: Path, *extra: str) -> tuple[int, str]:
+def run_init(tmp_path: Path, *extra: str, printer: str = "tcp:192.0.2.10:9100") -> tuple[int, str]:
     result = CliRunner().invoke(
         main,
         ["--instance", str(tmp_path / "instance"), "init-production",
          "--root-key-out", str(tmp_path / "offline" / "root.key"),
-         "--env-out", str(tmp_path / "ehcard.env"), *extra],
+         "--env-out", str(tmp_path / "ehcard.env"), "--printer", printer, *extra],
         env={"EHCARD_MODE": None},
     )  # fmt: skip
     return result.exit_code, result.output
@@ -70,6 +70,13 @@ def test_init_production_refuses_a_value_the_env_file_cannot_hold(tmp_path: Path
     assert code == 2 and "control character" in output
     assert not (tmp_path / "instance" / "keys").exists()
     assert not (tmp_path / "ehcard.env").exists()
+
+
+def test_init_production_refuses_the_file_printer_before_writing_anything(tmp_path: Path) -> None:
+    code, output = run_init(tmp_path, printer="file:/var/tmp/spool")
+    assert code == 2 and "the file printer, which production refuses" in output
+    assert not (tmp_path / "instance" / "keys").exists()
+    assert run_init(tmp_path / "no-printer", printer="")[0] == 2
 
 
 def test_production_names_every_missing_setting_at_once(tmp_path: Path) -> None:

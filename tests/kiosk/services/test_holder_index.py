@@ -98,6 +98,7 @@ def test_production_refuses_to_start_without_the_instance_secret(tmp_path: Path)
     settings = load_settings(tmp_path, environ={
         "EHCARD_MODE": "production", "EHCARD_ISSUER_KEY_FILE": "i", "EHCARD_TRUST_LIST_FILE": "t",
         "EHCARD_ROOT_PUBLIC_KEY_FILE": "r", "EHCARD_SECRET_KEY_FILE": "s",
+        "EHCARD_PRINTER": "tcp:192.0.2.7",
         "EHCARD_INSTANCE_KEY_FILE": str(tmp_path / "keys" / "instance.key"),
         "EHCARD_PRINT_JOB_KEY_FILE": "p",
     })  # fmt: skip

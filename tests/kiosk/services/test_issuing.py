@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cards.errors import ProfileError
+from cards.errors import ConfirmationClaimed, ProfileError
 from cards.model import record_id
 from kiosk.auth import StaffUser
 from kiosk.db import session_scope
@@ -20,6 +20,7 @@ from kiosk.models.audit import AuditRow
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.models.registry import CardRow
+from kiosk.reception.store import new_issuance_key
 from kiosk.records.credentials import PinRefused, secret_matches
 from kiosk.services import printing
 from kiosk.services.issuing import (
@@ -64,6 +65,7 @@ def _issue(session: Session, app: Flask, **kwargs: Any) -> Any:
         "clinician": None,
         "today": TODAY,
         "pin": PIN,
+        "issuance_key": new_issuance_key(),
     }
     options.update(kwargs)
     body = options.pop("profile", profile())
@@ -110,7 +112,7 @@ def test_staff_who_are_not_clinicians_cannot_confirm(session: Session, kiosk_app
 
 def test_a_profile_claiming_a_confirmation_is_refused(session: Session, kiosk_app: Flask) -> None:
     forged = profile(confirmed={"staff_id": 7, "fields": ["allergies"]})
-    with pytest.raises(IssuingError, match="only a logged-in clinician confirms items"):
+    with pytest.raises(ConfirmationClaimed, match="only a clinician signed in at the kiosk"):
         _issue(session, kiosk_app, profile=forged)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
+from cards.model import ClinicalField, Provenance
 from kiosk.db import session_scope
 from kiosk.models.accounts import UserRow
 from kiosk.models.printing import PrintJobRow
@@ -35,7 +36,7 @@ _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def holder_profile(**changes: Any) -> dict[str, Any]:
-    """A profile with every kind of clinical field, as the kiosk would send it."""
+    """A profile with every kind of clinical field, as the kiosk would send it (no confirmation)."""
     profile: dict[str, Any] = {
         "name": HOLDER_NAME,
         "birth_date": "1994-03-12",
@@ -46,7 +47,6 @@ def holder_profile(**changes: Any) -> dict[str, Any]:
         "conditions": ["E10"],
         "emergency_contact": {"name": "Moussa Diallo", "phone": "+33612345678"},
         "languages": ["ff", "fr"],
-        "confirmed": {"staff_id": 2, "fields": ["allergies", "blood_group"]},
     }
     profile.update(changes)
     return profile
@@ -61,13 +61,22 @@ def today() -> Any:
     return datetime.now(UTC).date()
 
 
-def issue(app: Flask, profile: dict[str, Any] | None = None) -> IssuedCard:
+# What a clinician signed in at the kiosk (staff id 2) confirms on the cards `issue` makes.
+KIOSK_CONFIRMATION = Provenance(
+    confirmed=frozenset({ClinicalField.ALLERGIES, ClinicalField.BLOOD_GROUP}), confirmed_by=2
+)
+
+
+def issue(
+    app: Flask, profile: dict[str, Any] | None = None, *,
+    provenance: Provenance = KIOSK_CONFIRMATION,
+) -> IssuedCard:  # fmt: skip
     """A card issued through the registry service, as the reception kiosk does."""
     services = services_of(app)
     with session_scope(services.sessions) as session:
         return registry.issue_card(
             session, services.settings, services.keyring, profile or holder_profile(),
-            today=today(),
+            today=today(), provenance=provenance,
         )  # fmt: skip
 
 

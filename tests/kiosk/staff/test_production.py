@@ -30,6 +30,7 @@ def test_production_pages_carry_hsts_and_a_secure_cookie(
             "secret_key_file": str(secrets / "secret_key"),
             "instance_key_file": str(secrets / "instance.key"),
             "print_job_key_file": str(secrets / "print_job.key"),
+            "printer": "tcp:192.0.2.7",
         }
     )
     try:

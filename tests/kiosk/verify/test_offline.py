@@ -13,6 +13,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from cards import qr
+from cards.model import ClinicalField, Provenance
 from cards.profile import parse_profile
 from cards.render.qr_png import qr_png
 from cards.translit import icao_latin
@@ -34,8 +35,11 @@ AMINA = {
     "conditions": ["E10"],
     "emergency_contact": {"name": "Moussa Diallo", "phone": "+33612345678"},
     "languages": ["ar", "fr"],
-    "confirmed": {"fields": ["allergies", "blood_group"], "staff_id": 7},
 }
+# What a clinician signed in at the kiosk confirms on the cards `issue` makes.
+CONFIRMED = Provenance(
+    confirmed=frozenset({ClinicalField.ALLERGIES, ClinicalField.BLOOD_GROUP}), confirmed_by=7
+)
 NIKO = {"name": "Niko Beridze", "birth_date": "1980", "allergies": [], "languages": ["ka"]}
 
 
@@ -44,8 +48,9 @@ def issue(site: Site, profile: dict[str, Any]) -> str:
     services = site.app.extensions["ehcard"]
     with db.session_scope(services.sessions) as session:
         return registry.issue_card(
-            session, services.settings, services.keyring, profile, today=datetime.now(UTC).date()
-        ).qr_text
+            session, services.settings, services.keyring, profile,
+            today=datetime.now(UTC).date(), provenance=CONFIRMED,
+        ).qr_text  # fmt: skip
 
 
 def revoke(site: Site, qr_text: str) -> None:
