@@ -42,11 +42,17 @@ def clinician_login() -> ResponseReturnValue:
     if result.outcome is Outcome.SIGNED_IN and result.user and result.token:
         begin_signed_in(result.user, result.token)
         return redirect(url_for("reception.start"))
-    error = _("Wrong user name or password, or this account is not a clinician's.")
+    held = result.outcome in (Outcome.LOCKED, Outcome.THROTTLED)
+    if held:
+        # The same words whether the name, the account or this device is held: they tell
+        # nothing about which user names exist.
+        error = _("Too many failed sign-ins: wait a few minutes before trying again.")
+    else:
+        error = _("Wrong user name or password, or this account is not a clinician's.")
     page = render_template(
         "reception/clinician_login.html", error=error, username=username, **frame()
     )
-    if result.outcome in (Outcome.LOCKED, Outcome.THROTTLED):
+    if held:
         return page, 429, {"Retry-After": str(math.ceil(result.retry_after.total_seconds()))}
     return page, 401
 

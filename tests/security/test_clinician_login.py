@@ -23,7 +23,15 @@ def test_forty_wrong_passwords_then_the_right_one_do_not_sign_a_clinician_in(sit
         assert browser.kiosk_login("nurse.amal", f"wrong guess {n}").status_code in (401, 429)
     right = browser.kiosk_login("nurse.amal", PASSWORD)
     assert right.status_code == 429 and "Retry-After" in right.headers
+    assert "Too many failed sign-ins: wait a few minutes" in right.text
     assert "Clinician mode" not in browser.get("/kiosk/").text
+
+
+def test_a_wrong_password_before_the_lock_says_so_not_locked(site: Site) -> None:
+    site.add_account("nurse.amal", full_cost=False)
+    wrong = Browser(site.url).kiosk_login("nurse.amal", "wrong guess")
+    assert wrong.status_code == 401
+    assert "Wrong user name or password" in wrong.text and "Too many" not in wrong.text
 
 
 def test_one_address_trying_many_names_is_throttled_at_the_kiosk(tmp_path: Path) -> None:
