@@ -7,6 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests.deployment import Deployment, production_deployment
+from tests.kiosk.staff.conftest import console_app, console_url
+from tests.kiosk.staff.support import Console
+
+__all__ = ["console_app", "console_url"]  # the console fixtures, a module's app per database
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +25,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     `deployment.direct()` on `deployment.app_url`, gunicorn's address."""
     with production_deployment(tmp_path_factory.mktemp("deployment")) as running:
         yield running
+
+
+@pytest.fixture
+def staff(console_url: str) -> Console:
+    """A staff member signed in to the console."""
+    console = Console(console_url)
+    assert console.login("sam").status_code == 302
+    return console

@@ -22,37 +22,12 @@ from kiosk.db import session_scope
 from kiosk.models.registry import CardRow
 from tests.kiosk.staff.support import (
     Console,
-    add_accounts,
     holder_profile,
     issue,
-    running_app,
     services_of,
-    serving,
 )
 
 FORGED = {"staff_id": 3, "fields": ["allergies", "blood_group", "medications", "conditions"]}
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def console_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    with running_app(request.param, tmp_path_factory.mktemp("provenance")) as app:
-        add_accounts(app)
-        yield app
-
-
-@pytest.fixture(scope="module")
-def console_url(console_app: Flask) -> Iterator[str]:
-    with serving(console_app) as url:
-        yield url
-
-
-@pytest.fixture
-def staff(console_url: str) -> Console:
-    console = Console(console_url)
-    assert console.login("sam").status_code == 302
-    return console
 
 
 def _cards(app: Flask) -> list[CardRow]:

@@ -25,36 +25,11 @@ from kiosk.services import printing
 from signing.issuance import IssuedCard
 from tests.kiosk.staff.support import (
     Console,
-    add_accounts,
     issue,
-    running_app,
     services_of,
-    serving,
 )
 
 REVOKED_REFUSAL = "is revoked: a revoked card is never printed again. Reissue it instead."
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def console_app(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Flask]:
-    with running_app(request.param, tmp_path_factory.mktemp("revocation")) as app:
-        add_accounts(app)
-        yield app
-
-
-@pytest.fixture(scope="module")
-def console_url(console_app: Flask) -> Iterator[str]:
-    with serving(console_app) as url:
-        yield url
-
-
-@pytest.fixture
-def staff(console_url: str) -> Console:
-    console = Console(console_url)
-    assert console.login("sam").status_code == 302
-    return console
 
 
 def _queued(app: Flask) -> IssuedCard:
