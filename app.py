@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from kiosk.web import build_app
+from kiosk.factory import build_app
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
 from kiosk import db
-from kiosk.services import registry
+from kiosk.domain.cards import registry
 from signing.verifier import Verifier
 
 FIRST_LOAD_TARGET = 200_000

@@ -57,7 +57,7 @@ class Settings:
     print_job_unprinted_hours: int = 24
     print_job_key_file: Path | None = None
     font_dir: Path | None = None
-    # Full records (kiosk/records): PIN (SHL passcode) and recovery-code limits.
+    # Full records (kiosk/web/records): PIN (SHL passcode) and recovery-code limits.
     record_pin_attempts: int = 10
     record_pin_delay_seconds: int = 2
     recovery_attempts: int = 5

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk import db
 from kiosk.config import Settings
-from kiosk.services import printing
-from kiosk.services.audit import audit_session_info
-from kiosk.services.instance_secrets import load_instance_secrets
+from kiosk.domain.audit import audit_session_info
+from kiosk.domain.keys.instance_secrets import load_instance_secrets
+from kiosk.domain.printing import queue as printing
 
 
 def session_factory(settings: Settings, engine: Engine) -> sessionmaker[Session]:

@@ -19,8 +19,9 @@ from typing import Any
 
 from app import create_app
 from kiosk.db import session_scope
-from kiosk.reception.store import new_issuance_key
-from kiosk.services import issuing, printing
+from kiosk.domain.cards import issuing
+from kiosk.domain.printing import queue as printing
+from kiosk.web.reception.store import new_issuance_key
 from tests.conftest import PROFILES
 
 

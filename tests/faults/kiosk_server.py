@@ -23,7 +23,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from kiosk import db
-from kiosk.reception import views
+from kiosk.web.reception import views
 
 
 def _die_after_issuing() -> None:

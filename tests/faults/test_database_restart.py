@@ -19,10 +19,10 @@ from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from kiosk.db import session_scope
+from kiosk.domain.cards.issuing import issue_for_holder
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
-from kiosk.reception.store import new_issuance_key
-from kiosk.services.issuing import issue_for_holder
+from kiosk.web.reception.store import new_issuance_key
 from tests.conftest import PROFILES
 from tests.databases import POSTGRES_ADMIN
 

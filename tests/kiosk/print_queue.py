@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from kiosk.context import Services
 from kiosk.db import session_scope
-from kiosk.services import registry
-from kiosk.services.print_worker import PrintSetup, PrintWorker
-from kiosk.services.printers import Printer
-from kiosk.web import Services
+from kiosk.domain.cards import registry
+from kiosk.domain.printing.printers import Printer
+from kiosk.domain.printing.worker import PrintSetup, PrintWorker
 from signing.issuance import IssuedCard
 
 REFERENCE_PROFILE = {

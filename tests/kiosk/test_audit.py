@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from kiosk.db import session_scope
-from kiosk.services.audit import AuditError, record_event, verify_chain
+from kiosk.domain.audit import AuditError, record_event, verify_chain
 
 
 def _fill(app: Flask, count: int = 5) -> None:

@@ -16,14 +16,14 @@ from sqlalchemy.orm import sessionmaker
 
 from cards.model import revocation_id
 from kiosk import db
-from kiosk.auth import add_user
 from kiosk.cli import main
 from kiosk.db import session_scope
+from kiosk.domain.accounts.users import add_user
+from kiosk.domain.audit import record_event, verify_chain
+from kiosk.domain.backup import BackupError, restore_backup, write_backup
+from kiosk.domain.cards.registry import issue_card, revoke_card
 from kiosk.models.audit import AuditRow
 from kiosk.models.registry import CardRow, RevocationRow
-from kiosk.services.audit import record_event, verify_chain
-from kiosk.services.backup import BackupError, restore_backup, write_backup
-from kiosk.services.registry import issue_card, revoke_card
 from kiosk.sessions import session_factory
 from signing.revocation import Reason
 from tests.conftest import TODAY

@@ -17,9 +17,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from kiosk.cli import main
+from kiosk.context import Services
 from kiosk.db import session_scope
-from kiosk.services import printing
-from kiosk.web import Services
+from kiosk.domain.printing import queue as printing
 from tests.kiosk.fake_printer import FakePrinter
 from tests.kiosk.print_queue import REFERENCE_PROFILE, issue
 

@@ -13,8 +13,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from kiosk.db import session_scope
+from kiosk.domain.audit import record_event
 from kiosk.models.audit import AuditRow
-from kiosk.services.audit import record_event
 from tests.kiosk.staff.conftest import signed_in
 from tests.kiosk.staff.support import (
     CLINICAL_CODES,

@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from kiosk.config import ConfigError, load_settings
-from kiosk.services.printers import (
+from kiosk.domain.printing.printers import (
     DevicePrinter,
     FileSpool,
     NetworkPrinter,
@@ -20,7 +20,7 @@ from kiosk.services.printers import (
     printer_from_setting,
     spool_key,
 )
-from kiosk.services.printing import load_job_key
+from kiosk.domain.printing.queue import load_job_key
 from tests.escpos_stream import parse_job
 from tests.kiosk.fake_printer import FakePrinter
 

@@ -14,14 +14,14 @@ from PIL import Image
 from sqlalchemy import select, text
 
 from app import create_app
+from kiosk.context import Services
 from kiosk.db import session_scope
+from kiosk.domain.printing import queue as printing
+from kiosk.domain.printing.printers import FileSpool, NetworkPrinter
+from kiosk.domain.printing.queue import JobStatus, PrintJobError
+from kiosk.domain.printing.worker import MAX_ATTEMPTS, PrintWorker
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
-from kiosk.services import printing
-from kiosk.services.print_worker import MAX_ATTEMPTS, PrintWorker
-from kiosk.services.printers import FileSpool, NetworkPrinter
-from kiosk.services.printing import JobStatus, PrintJobError
-from kiosk.web import Services
 from signing.issuance import IssuedCard
 from signing.verifier import Verifier
 from tests.escpos_stream import parse_job

@@ -27,8 +27,8 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app import create_app
-from kiosk.auth import hash_password
 from kiosk.db import session_scope
+from kiosk.domain.accounts.users import hash_password
 from kiosk.models.accounts import UserRow
 from kiosk.models.audit import AuditRow
 from tests.databases import fresh_database

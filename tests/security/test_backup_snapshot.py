@@ -24,16 +24,16 @@ from sqlalchemy import Engine, Select, event, select
 from app import create_app
 from cards.model import record_id
 from kiosk import db
+from kiosk.context import Services
 from kiosk.db import session_scope
+from kiosk.domain.audit import verify_chain
+from kiosk.domain.backup import restore_backup, snapshot, write_backup
+from kiosk.domain.cards.issuing import issue_for_holder
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordRow
 from kiosk.models.registry import CardRow
-from kiosk.reception.store import new_issuance_key
-from kiosk.services.audit import verify_chain
-from kiosk.services.backup import restore_backup, snapshot, write_backup
-from kiosk.services.issuing import issue_for_holder
 from kiosk.sessions import session_factory
-from kiosk.web import Services
+from kiosk.web.reception.store import new_issuance_key
 from tests.databases import fresh_database
 
 PROFILE = {"name": "Amina Diallo", "birth_date": "1994-03-12", "allergies": ["294505008"]}

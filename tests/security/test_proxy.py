@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kiosk.config import Settings
-from kiosk.web import MAX_REQUEST_BYTES
+from kiosk.factory import MAX_REQUEST_BYTES
 from tests.deployment import SERVER, Deployment
 
 SIGN_IN_PATHS = ("/staff/login", "/kiosk/clinician-login", "/records/api/signin", "/holder/")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.services.audit import verify_chain
+from kiosk.domain.audit import verify_chain
 from tests.security.signin_support import PASSWORD, Browser, Site, at_once, served
 
 LIMIT = 5

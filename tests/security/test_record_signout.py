@@ -15,8 +15,8 @@ from sqlalchemy import update
 
 from kiosk.cli import main
 from kiosk.db import session_scope
+from kiosk.domain.clock import utc_now
 from kiosk.models.staff import StaffSessionRow
-from kiosk.services.clock import utc_now
 from tests.kiosk.records.conftest import issue_record
 from tests.security.signin_support import PASSWORD, Browser, Site, served
 

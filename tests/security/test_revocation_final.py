@@ -19,9 +19,9 @@ from sqlalchemy import select
 from app import create_app
 from kiosk.cli import main
 from kiosk.db import session_scope
+from kiosk.domain.printing import queue as printing
 from kiosk.models.audit import AuditRow
 from kiosk.models.printing import PrintJobRow
-from kiosk.services import printing
 from signing.issuance import IssuedCard
 from tests.kiosk.staff.support import (
     Console,

@@ -20,12 +20,12 @@ from sqlalchemy import select
 
 from app import create_app
 from kiosk.config import ConfigError
+from kiosk.context import Services
 from kiosk.db import session_scope
+from kiosk.domain.printing import queue as printing
+from kiosk.domain.printing.printers import FileSpool
+from kiosk.domain.printing.worker import PrintWorker, build_print_worker, render_job
 from kiosk.models.printing import PrintJobRow
-from kiosk.services import printing
-from kiosk.services.print_worker import PrintWorker, build_print_worker, render_job
-from kiosk.services.printers import FileSpool
-from kiosk.web import Services
 from tests.databases import fresh_database
 from tests.kiosk.print_queue import Clock, make_worker
 from tests.kiosk.reception.conftest import Holder, serve

@@ -13,8 +13,8 @@ from sqlalchemy import insert
 
 from cards.model import revocation_id
 from kiosk.db import session_scope
+from kiosk.domain.cards import registry
 from kiosk.models.registry import RevocationRow
-from kiosk.services import registry
 from signing.revocation import Reason, RevocationCache, load_revocation_list
 from signing.trust import load_trust_list
 from tests.kiosk.staff.support import issue, services_of, today

@@ -1,4 +1,4 @@
-"""Schema-driven tests: schemathesis generates requests from kiosk/api/openapi.json and
+"""Schema-driven tests: schemathesis generates requests from kiosk/web/api/openapi.json and
 checks every answer of the real app (no server errors, documented statuses, content types
 and bodies), on SQLite and PostgreSQL."""
 

@@ -13,14 +13,14 @@ from babel.messages.pofile import read_po
 from cards.valuesets import UI_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[3]
-CATALOGUES = ROOT / "kiosk" / "holder" / "translations"
+CATALOGUES = ROOT / "kiosk" / "web" / "holder" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
 def source_strings() -> set[str]:
     method_map = [
-        ("kiosk/holder/**.py", "python"),
-        ("kiosk/records/**.py", "python"),
+        ("kiosk/web/holder/**.py", "python"),
+        ("kiosk/web/records/**.py", "python"),
         ("templates/holder/**.html", "jinja2"),
         ("templates/records/**.html", "jinja2"),
         ("templates/base.html", "jinja2"),

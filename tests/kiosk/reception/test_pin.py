@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from cards.model import record_id
 from kiosk.db import session_scope
+from kiosk.domain.records.credentials import secret_matches
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.records import RecordFileRow, RecordRow
 from kiosk.models.registry import CardRow
-from kiosk.records.credentials import secret_matches
 from tests.holder import HOLDER_PIN, Holder, field_errors
 from tests.kiosk.records.test_no_plaintext import database_text
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from kiosk.db import session_scope
 from kiosk.models.reception import FlowRow
-from kiosk.reception import store
-from kiosk.reception.answers import Answers
+from kiosk.web.reception import store
+from kiosk.web.reception.answers import Answers
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 IDLE = timedelta(minutes=2)

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from cards.valuesets import UI_LANGUAGES
 
-RECEPTION = Path(__file__).resolve().parents[3] / "kiosk" / "reception"
+RECEPTION = Path(__file__).resolve().parents[3] / "kiosk" / "web" / "reception"
 TRANSLATIONS = RECEPTION / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 # Scripts whose languages must not show a page left in English.
@@ -81,4 +81,4 @@ def test_compiled_catalogue_matches_its_source(language: str) -> None:
     with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo", "rb") as handle:
         compiled = {m.id: m.string for m in read_mo(handle) if m.id}
     source = {m.id: m.string for m in catalogue(language) if m.id}
-    assert compiled == source, "run: pybabel compile -d kiosk/reception/translations"
+    assert compiled == source, "run: pybabel compile -d kiosk/web/reception/translations"

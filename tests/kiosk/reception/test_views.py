@@ -11,13 +11,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from kiosk.auth import add_user
 from kiosk.db import session_scope
+from kiosk.domain.accounts.users import add_user
+from kiosk.domain.cards.issuing import PROGRESS_STATES
 from kiosk.models.audit import AuditRow
 from kiosk.models.reception import FlowRow
 from kiosk.models.registry import CardRow
-from kiosk.reception import choices
-from kiosk.services.issuing import PROGRESS_STATES
+from kiosk.web.reception import choices
 from tests.holder import Holder
 from tests.kiosk.reception.conftest import build, flow_rows, serve
 

@@ -21,11 +21,11 @@ from werkzeug.serving import make_server
 from app import create_app
 from cards.model import Card
 from cards.record import RecordItem
-from kiosk.auth import add_user
 from kiosk.db import session_scope
+from kiosk.domain.accounts.users import add_user
+from kiosk.domain.records.store import create_record
+from kiosk.domain.records.uploads import UploadLimits
 from kiosk.models.registry import CardRow
-from kiosk.records.store import create_record
-from kiosk.records.uploads import UploadLimits
 from signing import records as crypto
 from tests.builders import make_card
 from tests.databases import fresh_database

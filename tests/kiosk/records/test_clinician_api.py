@@ -15,9 +15,9 @@ from joserfc import jwe as jose_jwe
 from joserfc.jwk import OctKey
 
 from kiosk.db import session_scope
+from kiosk.domain.records.control import set_masks
+from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordAccessRow, RecordRow
-from kiosk.records.control import set_masks
-from kiosk.records.store import item_files
 from signing import records as crypto
 from tests.kiosk.records.conftest import IssuedRecord, add_clinician, issue_record
 from tests.record_items import scan_png

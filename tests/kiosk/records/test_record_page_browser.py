@@ -21,10 +21,10 @@ from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 from cards.record import Confirmation, ItemKind, RecordItem
 from cards.record_fhir import item_resource
 from kiosk.db import session_scope
+from kiosk.domain.cards.qrimage import decode_qr_image
+from kiosk.domain.records.control import set_masks
+from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordFileRow, RecordRow
-from kiosk.records.control import set_masks
-from kiosk.records.store import item_files
-from kiosk.services.qrimage import decode_qr_image
 from signing import records as crypto
 from tests.kiosk.records.conftest import PIN, IssuedRecord
 from tests.kiosk.records.test_clinician_api import clinician_manifest, signed_in

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.db import session_scope
+from kiosk.domain.cards.registry import find_card
+from kiosk.domain.cards.reissue import card_to_profile, reissue_card
 from kiosk.models.records import RecordFileRow, RecordRow
-from kiosk.services.registry import find_card
-from kiosk.services.reissue import card_to_profile, reissue_card
 from tests.kiosk.records.conftest import issue_record
 
 TODAY = date(2026, 11, 27)

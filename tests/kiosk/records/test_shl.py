@@ -17,10 +17,10 @@ from joserfc.jwk import OctKey
 from sqlalchemy import select
 
 from kiosk.db import session_scope
+from kiosk.domain.cards.registry import find_card, revoke_card
+from kiosk.domain.records.control import set_masks
+from kiosk.domain.records.store import erase_record, item_files
 from kiosk.models.records import RecordFileRow, RecordRow
-from kiosk.records.control import set_masks
-from kiosk.records.store import erase_record, item_files
-from kiosk.services.registry import find_card, revoke_card
 from signing.revocation import Reason
 from tests.kiosk.records.conftest import PIN, IssuedRecord, issue_record
 

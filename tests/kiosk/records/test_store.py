@@ -13,18 +13,18 @@ from flask import Flask
 
 from cards.record import Attachment, ItemKind, MediaType, RecordItem
 from kiosk.db import session_scope
-from kiosk.models.records import RecordAccessRow, RecordFileRow, RecordRow
-from kiosk.records.access import open_with_pin, sign_in_holder
-from kiosk.records.control import set_masks
-from kiosk.records.credentials import PinRefused, check_pin, normalise_recovery_code
-from kiosk.records.errors import (
+from kiosk.domain.records.access import open_with_pin, sign_in_holder
+from kiosk.domain.records.control import set_masks
+from kiosk.domain.records.credentials import PinRefused, check_pin, normalise_recovery_code
+from kiosk.domain.records.errors import (
     AccessRefused,
     BadRecordRequest,
     RecordGone,
     SignInFailed,
     Throttled,
 )
-from kiosk.records.store import create_record, erase_record, item_files, rekey_record
+from kiosk.domain.records.store import create_record, erase_record, item_files, rekey_record
+from kiosk.models.records import RecordAccessRow, RecordFileRow, RecordRow
 from signing import records as crypto
 from tests.builders import make_card
 from tests.kiosk.records.conftest import LIMITS, PIN, IssuedRecord, issue_record

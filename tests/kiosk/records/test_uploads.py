@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from cards.record import MediaType
-from kiosk.records.errors import UploadRejected, UploadTooLarge, UploadWrongType
-from kiosk.records.uploads import UploadLimits, check_declared, clean_document
+from kiosk.domain.records.errors import UploadRejected, UploadTooLarge, UploadWrongType
+from kiosk.domain.records.uploads import UploadLimits, check_declared, clean_document
 from tests.record_items import scan_png
 
 LIMITS = UploadLimits(max_bytes=200_000, max_pixels=1_000_000)

@@ -6,8 +6,8 @@ from datetime import date
 
 from cards import valuesets
 from cards.record import Confirmation, ItemKind
-from kiosk.auth import StaffUser
-from kiosk.services.card_record import record_items
+from kiosk.domain.accounts.users import StaffUser
+from kiosk.domain.cards.card_record import record_items
 from tests.builders import make_card, with_emergency
 
 NURSE = StaffUser(id=7, username="nurse.amal", display_name="Amal Haddad", role="clinician",

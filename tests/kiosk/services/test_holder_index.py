@@ -8,7 +8,7 @@ import pytest
 
 from cards.model import BirthDate, Holder
 from kiosk.config import ConfigError, load_settings
-from kiosk.services.holder_index import (
+from kiosk.domain.cards.holder_index import (
     HolderSearchError,
     holder_keys,
     normalised_name,
@@ -17,7 +17,7 @@ from kiosk.services.holder_index import (
     seal_holder,
     search_keys,
 )
-from kiosk.services.instance_secrets import InstanceSecrets, load_instance_secrets
+from kiosk.domain.keys.instance_secrets import InstanceSecrets, load_instance_secrets
 
 SECRETS = InstanceSecrets(bytes(range(32)))
 AMINA = Holder(name="Amina Diallo", birth_date=BirthDate(1994, 3, 12))

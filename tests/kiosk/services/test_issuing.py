@@ -14,22 +14,22 @@ from sqlalchemy.orm import Session
 
 from cards.errors import ConfirmationClaimed, ProfileError
 from cards.model import record_id
-from kiosk.auth import StaffUser
 from kiosk.db import session_scope
-from kiosk.models.audit import AuditRow
-from kiosk.models.printing import PrintJobRow
-from kiosk.models.records import RecordFileRow, RecordRow
-from kiosk.models.registry import CardRow
-from kiosk.reception.store import new_issuance_key
-from kiosk.records.credentials import PinRefused, secret_matches
-from kiosk.services import printing
-from kiosk.services.issuing import (
+from kiosk.domain.accounts.users import StaffUser
+from kiosk.domain.cards.issuing import (
     IssuingError,
     card_progress,
     entered_clinical_fields,
     issue_for_holder,
 )
-from kiosk.services.registry import find_card, revoke_card
+from kiosk.domain.cards.registry import find_card, revoke_card
+from kiosk.domain.printing import queue as printing
+from kiosk.domain.records.credentials import PinRefused, secret_matches
+from kiosk.models.audit import AuditRow
+from kiosk.models.printing import PrintJobRow
+from kiosk.models.records import RecordFileRow, RecordRow
+from kiosk.models.registry import CardRow
+from kiosk.web.reception.store import new_issuance_key
 from signing.revocation import Reason
 
 TODAY = date(2026, 11, 27)

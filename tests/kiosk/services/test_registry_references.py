@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.services.registry import RegistryError, normalise_reference
+from kiosk.domain.cards.registry import RegistryError, normalise_reference
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from cards.model import Card, ClinicalField, Provenance
 from cards.profile import parse_holder_profile
-from kiosk.services.reissue import card_to_profile, carried_confirmation
+from kiosk.domain.cards.reissue import card_to_profile, carried_confirmation
 from tests.builders import make_card, with_emergency, with_holder
 
 CARDS = {

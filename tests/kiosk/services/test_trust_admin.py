@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from cards.errors import UnknownIssuer
 from kiosk.db import session_scope
+from kiosk.domain.keys import trust_admin
+from kiosk.domain.keys.keyring import paths
 from kiosk.models.audit import AuditRow
-from kiosk.services import trust_admin
-from kiosk.services.keyring import paths
 from signing.errors import SignedListError
 from signing.keys import PrivateKey, load_private_key
 from signing.trust import KeyStatus, TrustList, load_trust_list, sign_trust_body

@@ -19,12 +19,13 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from cards.model import ClinicalField, Provenance
+from kiosk.context import Services
 from kiosk.db import session_scope
+from kiosk.domain.cards import registry
+from kiosk.domain.printing import queue as printing
 from kiosk.models.accounts import UserRow
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
-from kiosk.services import printing, registry
-from kiosk.web import Services
 from signing.issuance import IssuedCard
 from tests.databases import fresh_database
 

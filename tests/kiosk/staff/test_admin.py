@@ -10,9 +10,9 @@ from flask import Flask
 from sqlalchemy import select, text, update
 
 from kiosk.db import session_scope
+from kiosk.domain.clock import utc_now
+from kiosk.domain.keys.keyring import paths
 from kiosk.models.accounts import UserRow
-from kiosk.services.clock import utc_now
-from kiosk.services.keyring import paths
 from signing.keys import load_private_key
 from signing.trust import sign_trust_body
 from tests.kiosk.staff.conftest import signed_in

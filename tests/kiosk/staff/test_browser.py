@@ -18,7 +18,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cards.errors import Revoked
-from kiosk.services.keyring import paths
+from kiosk.domain.keys.keyring import paths
 from signing.keys import load_public_key
 from signing.trust import load_trust_list
 from signing.verifier import Verifier

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from cards.qr import parse_qr_text, qr_text
 from kiosk.db import session_scope
+from kiosk.domain.cards.qrimage import write_qr_png
 from kiosk.models.audit import AuditRow
 from kiosk.models.registry import CardRow
-from kiosk.services.qrimage import write_qr_png
 from signing.issuance import IssuedCard
 from tests.kiosk.staff.support import (
     CLINICAL_CODES,

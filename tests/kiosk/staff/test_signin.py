@@ -12,10 +12,10 @@ from flask import Flask
 from sqlalchemy import delete, func, select, update
 
 from kiosk.db import session_scope
+from kiosk.domain.clock import utc_now
 from kiosk.models.accounts import UserRow
 from kiosk.models.audit import AuditRow
 from kiosk.models.staff import LoginThrottleRow, StaffSessionRow
-from kiosk.services.clock import utc_now
 from tests.kiosk.staff.support import (
     PASSWORD,
     Console,

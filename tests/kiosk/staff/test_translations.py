@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-STAFF = Path(__file__).resolve().parents[3] / "kiosk" / "staff"
+STAFF = Path(__file__).resolve().parents[3] / "kiosk" / "web" / "staff"
 CATALOGUES = STAFF / "translations"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}

@@ -11,7 +11,7 @@ from playwright.sync_api import Playwright, sync_playwright
 from cards import qr
 from cards.render.qr_png import qr_image
 from kiosk import db
-from kiosk.services import registry
+from kiosk.domain.cards import registry
 from tests.kiosk.verify.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Site
 
 PROFILE = {"name": "Amina Diallo", "birth_date": "1994-03-12", "blood_group": "A-"}

@@ -18,7 +18,7 @@ from cards.profile import parse_profile
 from cards.render.qr_png import qr_png
 from cards.translit import icao_latin
 from kiosk import db
-from kiosk.services import registry
+from kiosk.domain.cards import registry
 from signing.issuance import new_card, sign_and_encode
 from signing.keys import PrivateKey
 from signing.revocation import Reason

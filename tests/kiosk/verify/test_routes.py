@@ -13,7 +13,7 @@ from flask import Flask
 
 from app import create_app
 from kiosk import db
-from kiosk.services import registry
+from kiosk.domain.cards import registry
 from signing.revocation import Reason, load_revocation_list
 from signing.trust import load_trust_list
 from tests.kiosk.verify.conftest import Site

@@ -1,0 +1,35 @@
+"""What request handlers share: the Services of the running app, and the accessor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.config import Settings
+from kiosk.domain.keys import keyring as keyring_service
+
+
+@dataclass
+class Services:
+    """What the request handlers share; one instance in app.extensions["ehcard"]."""
+
+    settings: Settings
+    keyring: keyring_service.Keyring
+    engine: Engine
+    sessions: sessionmaker[Session]
+    keyring_stamp: tuple[int, ...] = ()
+
+    def refresh_keyring(self) -> None:
+        """Reload keys and trust list if a rotation or import changed them (any worker)."""
+        stamp = keyring_service.keyring_fingerprint(self.settings)
+        if stamp != self.keyring_stamp:
+            self.keyring = keyring_service.load_keyring(self.settings)
+            self.keyring_stamp = stamp
+
+
+def services() -> Services:
+    return cast(Services, current_app.extensions["ehcard"])

@@ -1,0 +1,134 @@
+"""The app factory: settings, services, blueprints, headers, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, redirect, url_for
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
+
+from kiosk import db
+from kiosk.config import load_settings
+from kiosk.context import Services, services
+from kiosk.domain.keys import keyring as keyring_service
+from kiosk.domain.printing.worker import print_worker_for
+from kiosk.models.accounts import UserRow
+from kiosk.sessions import session_factory
+from kiosk.web.auth import init_auth
+from kiosk.web.errors import register_error_handlers
+from kiosk.web.i18n import init_i18n
+from kiosk.web.records import init_records
+
+ROOT = Path(__file__).resolve().parent.parent
+# The largest request body: a full-record document of EHCARD_RECORD_UPLOAD_MAX_BYTES (8 MiB)
+# encrypted and base64-encoded fits; nginx's client_max_body_size is the same.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def build_app(config: Mapping[str, Any] | None = None) -> Flask:
+    overrides = dict(config or {})
+    instance = overrides.pop("instance", None)
+    testing = bool(overrides.pop("TESTING", False))
+    settings = load_settings(instance, overrides)
+    settings.instance.mkdir(parents=True, exist_ok=True)
+    if settings.is_development and not keyring_service.paths(settings)["trust"].exists():
+        keyring_service.init_instance(settings, datetime.now(UTC).date())
+    stamp = keyring_service.keyring_fingerprint(settings)
+    keyring = keyring_service.load_keyring(settings)
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+
+    app = Flask(
+        "kiosk",
+        instance_path=str(settings.instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key(),
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=not settings.is_development,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+    )
+    sessions = session_factory(settings, engine)
+    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, stamp)
+    app.extensions["ehcard.print_worker"] = print_worker_for(settings, sessions, testing=testing)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+        )  # fmt: skip
+    CSRFProtect(app)
+    init_i18n(app)
+
+    def load_user(user_id: int) -> UserRow | None:
+        with sessions() as session:
+            return session.get(UserRow, user_id)
+
+    init_auth(app, load_user)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    init_records(app, settings)
+
+    @app.before_request
+    def _current_keys() -> None:
+        services().refresh_keyring()
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {"development_mode": settings.is_development, "centre_name": settings.centre_name}
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        # same-origin, not no-referrer: Flask-WTF's CSRF check needs a Referer over HTTPS,
+        # and a Referer never carries the URL fragment that holds a card's data.
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        if not settings.is_development:
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if response.mimetype == "text/html":
+            headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        """Readiness: the database answers (503 through kiosk.web.errors when it does not)."""
+        with sessions() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "issuer": services().keyring.issuer_key.kid.hex()}
+
+    @app.get("/")
+    def index() -> BaseResponse:
+        """The kiosk is what a person arriving sees; staff go to /staff/, doctors scan to /V."""
+        return redirect(url_for("reception.start"))
+
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here: blueprints use services() from this module.
+    from kiosk.web.api import init_api
+    from kiosk.web.reception import bp as reception_bp
+    from kiosk.web.staff import init_staff
+    from kiosk.web.verify import bp as verify_bp
+
+    app.register_blueprint(reception_bp)
+    app.register_blueprint(verify_bp)
+    init_staff(app)
+    init_api(app)

@@ -1,1 +1,0 @@
-"""Services of the kiosk and console: keys, issuing, revocation, printing, audit."""

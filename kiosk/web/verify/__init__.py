@@ -1,0 +1,122 @@
+"""The offline verifier page for emergency staff, at /V (the path printed in every QR code).
+
+The card's payload travels in the URL fragment, which browsers never send: the server
+only serves the page, its service worker, the labels bundle and the signed lists. The
+lists are served here read-only with ETag and `?since=` deltas so the page can refresh
+them when a network is there; all verification happens in the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, request
+from werkzeug.exceptions import BadRequest, NotFound
+
+from cards.valuesets import UI_LANGUAGES
+from kiosk import db
+from kiosk.context import services
+from kiosk.domain.cards import registry
+from kiosk.web.verify.labels import bundles_version, labels_bundle
+
+bp = Blueprint("verify", __name__, url_prefix="/V")
+
+ROOT = Path(__file__).resolve().parents[3]
+ASSETS = ROOT / "static" / "verify"
+# Lists change whenever staff revoke a card: caches must ask before reusing them.
+LIST_CACHE_CONTROL = "no-cache"
+MAX_COUNTER = 2**63 - 1
+
+
+@cache
+def _assets_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ASSETS.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(ASSETS).as_posix().encode())
+            digest.update(path.read_bytes())
+    for path in sorted((ROOT / "templates" / "verify").glob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_version() -> str:
+    """Changes when any asset, label or instance setting the page embeds changes."""
+    settings = services().settings
+    digest = hashlib.sha256(_assets_digest().encode())
+    digest.update(bundles_version().encode())
+    digest.update(services().keyring.root_public_key.raw)
+    digest.update(f"{settings.list_max_age_hours}/{settings.clock_skew_hours}".encode())
+    digest.update(str(settings.is_development).encode())
+    return digest.hexdigest()[:16]
+
+
+@bp.get("")
+def page() -> str:
+    settings = services().settings
+    return render_template(
+        "verify/page.html",
+        root_key=services().keyring.root_public_key.raw.hex(),
+        list_max_age_hours=settings.list_max_age_hours,
+        skew_hours=settings.clock_skew_hours,
+        version=page_version(),
+        labels_version=bundles_version(),
+        languages=UI_LANGUAGES,
+    )
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    """The service worker, with the page version on its first line so each release reinstalls."""
+    source = (ASSETS / "sw.js").read_text("utf-8")
+    response = current_app.response_class(
+        f'const VERSION = "{page_version()}";\n{source}', mimetype="text/javascript"
+    )
+    # Served under /V/ but controls the page at /V itself.
+    response.headers["Service-Worker-Allowed"] = "/V"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/labels-<lang>.json")
+def labels(lang: str) -> Response:
+    if lang not in UI_LANGUAGES:
+        raise NotFound(f"no labels for language {lang!r}")
+    # Revalidated on every use: a new release's service worker must not re-cache old labels.
+    return _cacheable(labels_bundle(lang), "application/json", "no-cache")
+
+
+@bp.get("/lists/trust.cbor")
+def trust_list() -> Response:
+    return _cacheable(services().keyring.trust_document, "application/cbor", LIST_CACHE_CONTROL)
+
+
+@bp.get("/lists/revocations-<kidhex>.cbor")
+def revocation_list(kidhex: str) -> Response:
+    """An issuer's signed revocation list: full, or the entries after counter `since`."""
+    try:
+        kid = bytes.fromhex(kidhex)
+    except ValueError as exc:
+        raise NotFound("no such issuer") from exc
+    ehcard = services()
+    if len(kid) != 8 or kid not in ehcard.keyring.issuer_keys:
+        raise NotFound(f"this server publishes no revocation list for issuer {kidhex}")
+    since_text = request.args.get("since", "0")
+    if not since_text.isascii() or not since_text.isdigit() or int(since_text) > MAX_COUNTER:
+        raise BadRequest("since must be a counter: a whole number, 0 or more")
+    with db.session_scope(ehcard.sessions) as session:
+        document = registry.revocation_list(
+            session, ehcard.keyring, kid, since=int(since_text), today=datetime.now(UTC).date()
+        )
+    return _cacheable(document, "application/cbor", LIST_CACHE_CONTROL)
+
+
+def _cacheable(body: bytes, mimetype: str, cache_control: str) -> Response:
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = cache_control
+    response.make_conditional(request)
+    return response
