@@ -147,7 +147,7 @@ def _write_env_file(path: Path, env: dict[str, str], today: date) -> None:
     lines = [
         f"# ehcard production settings, written by `ehcard init-production` on {today}.",
         "# Read by systemd (EnvironmentFile=) and by sh (set -a; . FILE): keep the quotes.",
-        "# Every setting is described in the README's deployment section. EHCARD_PRINTER is",
+        "# Every setting is described in docs/deployment.md (Settings). EHCARD_PRINTER is",
         "# tcp:HOST:PORT or usb:VENDOR:PRODUCT for the print worker (ehcard-print.service).",
     ]
     if "EHCARD_DATABASE_URL" not in env:
