@@ -7,10 +7,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (
+
+# types-WTForms describes WTForms 3.2; SelectChoice came with 3.3 (tuples are deprecated there).
+from wtforms import (  # type: ignore[attr-defined]
     BooleanField,
     HiddenField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -38,7 +41,7 @@ ROLE_LABELS = {"admin": _l("Administrator"), "staff": _l("Reception staff"),
                "clinician": _l("Clinician")}  # fmt: skip
 
 
-ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in ROLES]
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class LoginForm(FlaskForm):
@@ -71,7 +74,7 @@ class SearchForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     reason = SelectField(
-        _l("Reason"), choices=[(r.label, REASON_LABELS[r]) for r in REVOKE_REASONS]
+        _l("Reason"), choices=[SelectChoice(r.label, REASON_LABELS[r]) for r in REVOKE_REASONS]
     )
     confirmed = HiddenField(default="")
     submit = SubmitField(_l("Revoke"))
