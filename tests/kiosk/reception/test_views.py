@@ -19,7 +19,8 @@ from kiosk.models.reception import FlowRow
 from kiosk.models.registry import CardRow
 from kiosk.web.reception import choices
 from tests.holder import Holder
-from tests.kiosk.reception.conftest import build, flow_rows, serve
+from tests.kiosk.reception.conftest import build, flow_rows
+from tests.servers import serving
 
 
 def _audit(app: Flask, action: str) -> list[AuditRow]:
@@ -152,7 +153,7 @@ def impatient_kiosk(
         shared_database_url,
         idle_timeout_seconds=1,
     )
-    for url in serve(app):
+    with serving(app) as url:
         yield app, url
 
 
