@@ -17,7 +17,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess  # nosec B404
 import sys
 import tempfile
@@ -39,6 +38,7 @@ from kiosk.db import session_scope  # noqa: E402
 from kiosk.models.registry import RevocationRow  # noqa: E402
 from signing.keys import PrivateKey  # noqa: E402
 from signing.revocation import Reason, Revocation, RevocationList, sign_revocation_list  # noqa: E402
+from tests.servers import free_port  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 LIST_ENTRIES = 10_000
@@ -77,12 +77,6 @@ def size_table() -> list[str]:
             f"{len(document) / count:>12.2f} {len(heavier):>14,}"
         )
     return lines
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def prepare_instance(folder: Path) -> str:

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import socket
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Response, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Response
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,16 +26,10 @@ from app import create_app
 from kiosk import db
 from kiosk.domain.cards import registry
 from signing.verifier import Verifier
+from tests.browsers import chromium, new_page
+from tests.servers import free_port, serving
 
 FIRST_LOAD_TARGET = 200_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PROFILE = {
     "name": "أمينة ديالو",
     "birth_date": "1994-03-12",
@@ -79,12 +70,6 @@ CACHED_BYTES = """async () => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _sizes(responses: list[Response]) -> tuple[int, int, int]:
     raw = gzipped = 0
     for response in responses:
@@ -101,7 +86,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     runs = parser.parse_args().runs
     folder = Path(tempfile.mkdtemp(prefix="ehcard-bench-"))
-    port = _free_port()
+    port = free_port()
     host = f"127.0.0.1:{port}"
     app = create_app({"instance": folder / "instance", "card_host": host})
     services = app.extensions["ehcard"]
@@ -109,9 +94,6 @@ def main() -> None:
         issued = registry.issue_card(
             session, services.settings, services.keyring, PROFILE, today=datetime.now(UTC).date()
         )
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://{host}"
     context_json = {
         "trust": services.keyring.trust_document.hex(),
         "rootKeys": [services.keyring.root_public_key.raw.hex()],
@@ -119,13 +101,12 @@ def main() -> None:
         "now": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "skewHours": 24,
     }
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    with (
+        serving(app, port) as base,
+        chromium() as browser,
+        new_page(browser, viewport={"width": 390, "height": 844}, locale="fr-FR") as page,
+    ):
         page_responses: list[Response] = []
-        page = context.new_page()
         page.on("response", lambda response: page_responses.append(response))
         started = time.perf_counter()
         page.goto(f"{base}/V#{issued.qr_text.split('#', 1)[1]}")
@@ -140,9 +121,6 @@ def main() -> None:
             engine: page.evaluate(TIMING, [issued.qr_text, context_json, runs, engine])
             for engine in ("webcrypto", "noble")
         }
-        browser.close()
-    server.shutdown()
-    services.engine.dispose()
 
     verifier = Verifier(trust_list=services.keyring.trust_list)
     start = time.perf_counter()

@@ -20,17 +20,23 @@ from typing import Any
 
 from cards import valuesets
 from cards.export import card_to_json
+from cards.fhir_common import (
+    ATC,
+    ICD10,
+    LOINC,
+    SNOMED,
+    bundle_identifier,
+    communication,
+    concept,
+    full_url,
+    narrative,
+    status,
+)
 from cards.model import Card
 
-SNOMED = "http://snomed.info/sct"
-LOINC = "http://loinc.org"
-ATC = "http://www.whocc.no/atc"
-ICD10 = "http://hl7.org/fhir/sid/icd-10"
 ABSENT = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
-TERMINOLOGY = "http://terminology.hl7.org/CodeSystem/"
 CARD_ID_SYSTEM = "urn:ehcard:card-id"
 STAFF_SYSTEM = "urn:ehcard:staff-id"
-LANGUAGE_SYSTEM = "urn:ietf:bcp:47"
 LANGUAGE = "en"
 
 # field -> (absent code when none known, its display, absent code when not asked, display)
@@ -78,24 +84,13 @@ def resource_uuid(card_id_hex: str, name: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _coding(system: str, code: str, display: str) -> dict[str, Any]:
-    return {"coding": [{"system": system, "code": code, "display": display}], "text": display}
-
-
-def _status(system: str, code: str) -> dict[str, Any]:
-    return {"coding": [{"system": TERMINOLOGY + system, "code": code}]}
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _narrative(lines: list[str]) -> dict[str, str]:
     items = "".join(f"<li>{_escape(line)}</li>" for line in lines)
-    return {
-        "status": "generated",
-        "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><ul>{items}</ul></div>',
-    }
+    return narrative(f"<ul>{items}</ul>")
 
 
 def card_bundle(card: Card, *, issuer: str, timestamp: datetime) -> dict[str, Any]:
@@ -114,7 +109,7 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
         return resource_uuid(card["card_id"], name)
 
     def ref(name: str) -> dict[str, str]:
-        return {"reference": f"urn:uuid:{uid(name)}"}
+        return {"reference": full_url(uid(name))}
 
     confirmed_by = card["confirmed_by"]
     entries: list[tuple[str, dict[str, Any]]] = [
@@ -175,7 +170,7 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
     composition = {
         "resourceType": "Composition",
         "status": "final",
-        "type": _coding(LOINC, "60591-5", "Patient summary Document"),
+        "type": concept(LOINC, "60591-5", "Patient summary Document"),
         "subject": ref("patient"),
         "date": timestamp,
         "author": [ref("organization")],
@@ -184,7 +179,7 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
         "section": [
             {
                 "title": title,
-                "code": _coding(LOINC, loinc, display),
+                "code": concept(LOINC, loinc, display),
                 "text": _narrative(section_lines[name]),
                 "entry": [ref(entry) for entry in section_entries[name]],
             }
@@ -198,7 +193,7 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
         "recorded": f"{card['issued']}T00:00:00Z",
         "agent": [
             {
-                "type": _status("provenance-participant-type", "author"),
+                "type": status("provenance-participant-type", "author"),
                 "who": ref("organization"),
             }
         ],
@@ -207,11 +202,11 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
     return {
         "resourceType": "Bundle",
         "id": uid("bundle"),
-        "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{uid('bundle')}"},
+        "identifier": bundle_identifier(uid("bundle")),
         "type": "document",
         "timestamp": timestamp,
         "entry": [
-            {"fullUrl": f"urn:uuid:{uid(name)}", "resource": {**resource, "id": uid(name)}}
+            {"fullUrl": full_url(uid(name)), "resource": {**resource, "id": uid(name)}}
             for name, resource in ordered
         ],
     }
@@ -234,15 +229,12 @@ def _patient(card: dict[str, Any]) -> dict[str, Any]:
     if card["sex"]:
         patient["gender"] = card["sex"]
     if card["languages"]:
-        patient["communication"] = [
-            {"language": {"coding": [{"system": LANGUAGE_SYSTEM, "code": code}]}}
-            for code in card["languages"]
-        ]
+        patient["communication"] = [communication(code) for code in card["languages"]]
     contact = card["emergency_contact"]
     if contact:
         patient["contact"] = [
             {
-                "relationship": [_status("v2-0131", "C")],
+                "relationship": [status("v2-0131", "C")],
                 "name": {"text": contact["name"]},
                 "telecom": [{"system": "phone", "value": contact["phone"]}],
             }
@@ -254,17 +246,17 @@ def _blood_group(code: str, subject: dict[str, str], performer: dict[str, str]) 
     observation: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
-        "category": [_status("observation-category", "laboratory")],
-        "code": _coding(LOINC, "882-1", "ABO and Rh group [Type] in Blood"),
+        "category": [status("observation-category", "laboratory")],
+        "code": concept(LOINC, "882-1", "ABO and Rh group [Type] in Blood"),
         "subject": subject,
         "performer": [performer],
     }
-    concept = valuesets.blood_groups().concepts.get(code)
-    snomed = concept.extra.get("snomed") if concept else None
-    if concept is None or code == "unknown" or not snomed:
-        observation["dataAbsentReason"] = _status("data-absent-reason", "unknown")
+    group = valuesets.blood_groups().concepts.get(code)
+    snomed = group.extra.get("snomed") if group else None
+    if group is None or code == "unknown" or not snomed:
+        observation["dataAbsentReason"] = status("data-absent-reason", "unknown")
     else:
-        observation["valueCodeableConcept"] = _coding(SNOMED, str(snomed), concept.label(LANGUAGE))
+        observation["valueCodeableConcept"] = concept(SNOMED, str(snomed), group.label(LANGUAGE))
     return observation
 
 
@@ -278,11 +270,11 @@ def _allergy(
 ) -> dict[str, Any]:
     return {
         "resourceType": "AllergyIntolerance",
-        "clinicalStatus": _status("allergyintolerance-clinical", "active"),
-        "verificationStatus": _status(
+        "clinicalStatus": status("allergyintolerance-clinical", "active"),
+        "verificationStatus": status(
             "allergyintolerance-verification", "confirmed" if confirmed else "unconfirmed"
         ),
-        "code": _coding(ABSENT if absent else SNOMED, code, display),
+        "code": concept(ABSENT if absent else SNOMED, code, display),
         "patient": patient,
         "asserter": asserter,
     }
@@ -299,7 +291,7 @@ def _medication(
     return {
         "resourceType": "MedicationStatement",
         "status": "active" if not absent or code == "no-known-medications" else "unknown",
-        "medicationCodeableConcept": _coding(ABSENT if absent else ATC, code, display),
+        "medicationCodeableConcept": concept(ABSENT if absent else ATC, code, display),
         "subject": patient,
         "informationSource": source,
     }
@@ -315,12 +307,12 @@ def _condition(
 ) -> dict[str, Any]:
     return {
         "resourceType": "Condition",
-        "clinicalStatus": _status("condition-clinical", "active"),
-        "verificationStatus": _status(
+        "clinicalStatus": status("condition-clinical", "active"),
+        "verificationStatus": status(
             "condition-ver-status", "confirmed" if confirmed else "unconfirmed"
         ),
-        "category": [_status("condition-category", "problem-list-item")],
-        "code": _coding(ABSENT if absent else ICD10, code, display),
+        "category": [status("condition-category", "problem-list-item")],
+        "code": concept(ABSENT if absent else ICD10, code, display),
         "subject": patient,
         "asserter": asserter,
     }

@@ -14,6 +14,18 @@ import json
 from datetime import datetime
 from typing import Any
 
+from cards.fhir_common import (
+    ATC,
+    ICD10,
+    LOINC,
+    SNOMED,
+    bundle_identifier,
+    communication,
+    concept,
+    full_url,
+    narrative,
+    status,
+)
 from cards.model import Holder, Sex
 from cards.record import ItemKind, RecordError, RecordItem
 from cards.translit import icao_latin
@@ -22,12 +34,8 @@ FHIR_VERSION = "4.0.1"
 EHCARD = "https://ehcard.org/fhir"
 PROVENANCE_SYSTEM = f"{EHCARD}/CodeSystem/provenance"
 KIND_SYSTEM = f"{EHCARD}/CodeSystem/record-item-kind"
-LOINC = "http://loinc.org"
-CODE_SYSTEMS = {
-    ItemKind.ALLERGY: "http://snomed.info/sct",
-    ItemKind.MEDICATION: "http://www.whocc.no/atc",
-    ItemKind.CONDITION: "http://hl7.org/fhir/sid/icd-10",
-}
+NARRATIVE = "Entries of this section are separate files of the same SMART Health Link."
+CODE_SYSTEMS = {ItemKind.ALLERGY: SNOMED, ItemKind.MEDICATION: ATC, ItemKind.CONDITION: ICD10}
 # IPS section of each kind (LOINC), used by readers to group items.
 SECTIONS = {
     ItemKind.ALLERGY: ("48765-2", "Allergies and intolerances"),
@@ -50,10 +58,6 @@ def _coded(item: RecordItem) -> dict[str, Any]:
     if item.code and system:
         concept["coding"] = [{"system": system, "code": item.code}]
     return concept
-
-
-def _status(code: str, system: str) -> dict[str, Any]:
-    return {"coding": [{"system": system, "code": code}]}
 
 
 def _common(item: RecordItem) -> dict[str, Any]:
@@ -90,13 +94,8 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
     if kind is ItemKind.ALLERGY:
         resource |= {
             "resourceType": "AllergyIntolerance",
-            "clinicalStatus": _status(
-                "active", "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
-            ),
-            "verificationStatus": _status(
-                verification,
-                "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification",
-            ),
+            "clinicalStatus": status("allergyintolerance-clinical", "active"),
+            "verificationStatus": status("allergyintolerance-verification", verification),
             "code": _coded(item),
             "patient": subject,
         }
@@ -112,12 +111,8 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
     elif kind is ItemKind.CONDITION:
         resource |= {
             "resourceType": "Condition",
-            "clinicalStatus": _status(
-                "active", "http://terminology.hl7.org/CodeSystem/condition-clinical"
-            ),
-            "verificationStatus": _status(
-                verification, "http://terminology.hl7.org/CodeSystem/condition-ver-status"
-            ),
+            "clinicalStatus": status("condition-clinical", "active"),
+            "verificationStatus": status("condition-ver-status", verification),
             "code": _coded(item),
             "subject": subject,
         }
@@ -154,7 +149,7 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
         resource |= {
             "resourceType": "Observation",
             "status": "final",
-            "code": {"coding": [{"system": LOINC, "code": "82810-3"}], "text": "Pregnancy status"},
+            "code": concept(LOINC, "82810-3", text="Pregnancy status"),
             "subject": subject,
             "valueString": item.text,
         }
@@ -172,8 +167,8 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
         resource |= {
             "resourceType": "Consent",
             "status": "active",
-            "scope": _status("adr", "http://terminology.hl7.org/CodeSystem/consentscope"),
-            "category": [{"coding": [{"system": LOINC, "code": "42348-3"}], "text": label}],
+            "scope": status("consentscope", "adr"),
+            "category": [concept(LOINC, "42348-3", text=label)],
             "patient": subject,
             "policyRule": {"text": item.text},
         }
@@ -222,7 +217,7 @@ def summary_bundle(
     Its sections carry a narrative only: the items come as separate files of
     the same SMART Health Link, so masking one never needs this file rewritten.
     """
-    patient_url = f"urn:uuid:{patient_id}"
+    patient_url = full_url(patient_id)
     latin = holder.name_latin or icao_latin(holder.name)
     names: list[dict[str, Any]] = [{"text": holder.name}]
     if latin and latin != holder.name.upper():
@@ -232,21 +227,15 @@ def summary_bundle(
         "id": patient_id,
         "name": names,
         "birthDate": holder.birth_date.isoformat(),
-        "communication": [
-            {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": language}]}}
-        ],
+        "communication": [communication(language)],
     }
     if holder.sex:
         patient["gender"] = {Sex.MALE: "male", Sex.FEMALE: "female", Sex.OTHER: "other"}[holder.sex]
-    narrative = "Entries of this section are separate files of the same SMART Health Link."
     sections = [
         {
             "title": title,
-            "code": {"coding": [{"system": LOINC, "code": code}]},
-            "text": {
-                "status": "generated",
-                "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{narrative}</div>',
-            },
+            "code": concept(LOINC, code),
+            "text": narrative(NARRATIVE),
         }
         for code, title in dict(SECTIONS.values()).items()
     ]
@@ -254,7 +243,7 @@ def summary_bundle(
         "resourceType": "Composition",
         "id": document_id,
         "status": "final",
-        "type": {"coding": [{"system": LOINC, "code": "60591-5"}], "text": "Patient summary"},
+        "type": concept(LOINC, "60591-5", text="Patient summary"),
         "subject": {"reference": patient_url},
         "date": now.isoformat(timespec="seconds"),
         "author": [{"display": author}],
@@ -265,10 +254,10 @@ def summary_bundle(
     return {
         "resourceType": "Bundle",
         "type": "document",
-        "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{document_id}"},
+        "identifier": bundle_identifier(document_id),
         "timestamp": now.isoformat(timespec="seconds"),
         "entry": [
-            {"fullUrl": f"urn:uuid:{document_id}", "resource": composition},
+            {"fullUrl": full_url(document_id), "resource": composition},
             {"fullUrl": patient_url, "resource": patient},
         ],
     }

@@ -1,9 +1,9 @@
-"""Shared fixtures: keys, a trust list, instances, databases (SQLite and PostgreSQL), apps."""
+"""Shared fixtures: keys, a trust list, instances, databases (SQLite and PostgreSQL), apps,
+the app over real HTTP, and one Chromium for the whole session."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from app import create_app
 from signing.keys import PrivateKey
 from signing.trust import TrustEntry, TrustList, sign_trust_list
+from tests.browsers import launch
 from tests.databases import fresh_database
+from tests.servers import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "tests" / "profiles"
@@ -83,11 +85,19 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """The app served over real HTTP on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless Chromium for the session; tests open their own contexts and pages in it."""
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()

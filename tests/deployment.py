@@ -17,7 +17,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +31,7 @@ import requests
 from tests.databases import fresh_database
 from tests.holder import Holder
 from tests.kiosk.fake_printer import FakePrinter
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = ROOT / "deploy" / "server"
@@ -59,12 +59,6 @@ class LoopbackSession(requests.Session):
         prepared_request.headers.pop("Cookie", None)
         prepared_request.prepare_cookies(jar)
         super().rebuild_auth(prepared_request, response)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def service_exec_start(name: str) -> list[str]:

@@ -21,6 +21,7 @@ from kiosk.cli.keys import keys, trust
 from kiosk.cli.printing import print_worker, reprint
 from kiosk.cli.production import init_production_command
 from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.domain import audit as audit_log
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards import registry
 from kiosk.domain.cards.card_files import write_card_files
@@ -132,7 +133,8 @@ def issue(
     db.upgrade(settings.database_url)
     with cli_session(settings) as session:
         issued = registry.issue_card(session, settings, keyring, data, today=today())
-        record_event(session, "card.issue", actor="cli", subject=f"card:{issued.card.card_code}")
+        subject = audit_log.card(issued.card.card_code)
+        record_event(session, "card.issue", actor=audit_log.CLI, subject=subject)
         # Inside the transaction: a card that cannot be rendered is not issued.
         write_card_files(
             issued,
@@ -316,7 +318,8 @@ def revoke(settings: Settings, card: str, reason: str) -> None:
         registry.revoke_card(session, row, Reason[reason.upper()], today=today())
         code = row.card_code
         record_event(
-            session, "card.revoke", actor="cli", subject=f"card:{code}", details={"reason": reason}
+            session, "card.revoke", actor=audit_log.CLI, subject=audit_log.card(code),
+            details={"reason": reason},
         )
     click.echo(f"card {code} revoked ({reason}); publish with `ehcard export-lists`")
 

@@ -8,6 +8,7 @@ import click
 
 from kiosk import db
 from kiosk.config import Settings
+from kiosk.domain import audit as audit_log
 from kiosk.domain.accounts.sessions import end_user_sessions
 from kiosk.domain.accounts.users import add_user, find_user, hash_password
 from kiosk.domain.audit import record_event, verify_chain
@@ -39,7 +40,8 @@ def user_add(
             session, username, password, role, display_name=display_name, facility=facility
         )
         record_event(
-            session, "user.add", actor="cli", subject=f"user:{row.id}", details={"role": role}
+            session, "user.add", actor=audit_log.CLI, subject=audit_log.user(row.id),
+            details={"role": role},
         )
     click.echo(f"user {username} ({role}) created")
 
@@ -55,7 +57,7 @@ def user_disable(settings: Settings, username: str) -> None:
         row.active = False
         ended = end_user_sessions(session, row.id, "disabled", now=utc_now())
         record_event(
-            session, "user.disable", actor="cli", subject=f"user:{row.id}",
+            session, "user.disable", actor=audit_log.CLI, subject=audit_log.user(row.id),
             details={"sessions_ended": ended},
         )  # fmt: skip
     click.echo(f"user {username} disabled")
@@ -75,7 +77,7 @@ def user_passwd(settings: Settings, username: str, password: str) -> None:
         row.locked_until = None
         ended = end_user_sessions(session, row.id, "password", now=utc_now())
         record_event(
-            session, "user.password", actor="cli", subject=f"user:{row.id}",
+            session, "user.password", actor=audit_log.CLI, subject=audit_log.user(row.id),
             details={"sessions_ended": ended},
         )  # fmt: skip
     click.echo(f"password of {username} changed")

@@ -9,13 +9,14 @@ import click
 
 from kiosk import db
 from kiosk.config import Settings
+from kiosk.domain import audit
 from kiosk.domain.keys import trust_admin
 from kiosk.domain.keys.keyring import load_keyring, paths
 from kiosk.sessions import cli_session
 from signing.keys import load_private_key
 from signing.trust import TrustList, decode_trust_body, sign_trust_body
 
-ACTOR = "cli"
+ACTOR = audit.CLI
 
 
 def _today() -> date:

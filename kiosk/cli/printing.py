@@ -11,6 +11,7 @@ import click
 
 from kiosk import db
 from kiosk.config import Settings
+from kiosk.domain import audit
 from kiosk.domain.cards import registry
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.printing.worker import build_print_worker
@@ -56,6 +57,6 @@ def reprint(settings: Settings, card: str) -> None:
             raise printing.PrintJobError(
                 f"no print job is kept for card {row.card_code}: reissue it instead", code="no_job"
             )
-        printing.reprint(session, job, actor="cli")
+        printing.reprint(session, job, actor=audit.CLI)
         code = row.card_code
     click.echo(f"card {code} is queued to print again")

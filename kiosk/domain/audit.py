@@ -39,6 +39,42 @@ ACTIONS = frozenset(
 )  # fmt: skip
 DetailValue = str | int | bool | None
 
+# Who acts and what they act on, spelled one way (rows written before these were settled
+# keep theirs: the kiosk's card.issue named the bare card code, a PIN opening "holder-pin").
+KIOSK = "kiosk"  # the reception kiosk, no clinician signed in
+CLI = "cli"  # an operator's `ehcard` command
+HOLDER = "holder"  # the holder, signed in with the recovery code
+HOLDER_PIN = "holder_pin"  # whoever typed the record's PIN
+ANONYMOUS = "anonymous"  # a sign-in that named no account
+SYSTEM = "system"  # the instance itself (expiry, clean-up)
+UNKNOWN = "unknown"  # the subject of a sign-in to no account
+
+
+def user(user_id: int) -> str:
+    """A staff account, as actor or subject."""
+    return f"user:{user_id}"
+
+
+def card(card_code: str) -> str:
+    return f"card:{card_code}"
+
+
+def card_subjects(card_code: str) -> tuple[str, str]:
+    """Every subject a card's events have: card(code), and the bare code of older issue rows."""
+    return card(card_code), card_code
+
+
+def record(record_id: str) -> str:
+    return f"record:{record_id}"
+
+
+def key(kid_hex: str) -> str:
+    return f"key:{kid_hex}"
+
+
+def print_worker(printer_name: str) -> str:
+    return f"print-worker {printer_name}"[:128]
+
 
 class AuditError(Exception):
     """The audit chain is broken, or an event is not one the log knows."""
@@ -184,7 +220,7 @@ def recent_events(
     limit: int = 50,
     before: int | None = None,
     actions: Collection[str] | None = None,
-    subject: str | None = None,
+    subjects: Collection[str] | None = None,
 ) -> list[AuditRow]:
     """The newest events first: older than row `before` when paging, filtered if asked."""
     query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
@@ -192,6 +228,6 @@ def recent_events(
         query = query.where(AuditRow.id < before)
     if actions is not None:
         query = query.where(AuditRow.action.in_(sorted(actions)))
-    if subject is not None:
-        query = query.where(AuditRow.subject == subject)
+    if subjects is not None:
+        query = query.where(AuditRow.subject.in_(sorted(subjects)))
     return list(session.scalars(query))

@@ -9,7 +9,8 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
-from cards.fhir import ABSENT, ATC, ICD10, SNOMED, card_bundle, resource_uuid
+from cards.fhir import ABSENT, card_bundle, resource_uuid
+from cards.fhir_common import ATC, ICD10, SNOMED
 from cards.model import BirthDate, ClinicalField, Provenance
 from cards.translit import icao_latin
 from tests.builders import make_card, with_emergency, with_holder

@@ -13,7 +13,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.audit import AuditError, record_event, verify_chain
+from kiosk.domain.cards import registry
+from kiosk.domain.cards.card_detail import card_detail
+from tests.conftest import TODAY
 
 
 def _fill(app: Flask, count: int = 5) -> None:
@@ -108,3 +112,23 @@ def test_the_cli_names_a_cut_tail(app: Flask, database_url: str, tmp_path: Path)
     )  # fmt: skip
     assert result.returncode == 1
     assert "head: the head records 5 rows but the log holds 4" in result.stderr
+
+
+def test_a_cards_history_lists_its_events_under_both_spellings_of_the_card(app: Flask) -> None:
+    """Issue rows written before the labels were settled name the bare card code."""
+    services = app.extensions["ehcard"]
+    with session_scope(services.sessions) as session:
+        issued = registry.issue_card(
+            session, services.settings, services.keyring,
+            {"name": "Amina Diallo", "birth_date": "1994-03-12"}, today=TODAY,
+        )  # fmt: skip
+        code = issued.card.card_code
+        record_event(session, "card.issue", actor=audit.KIOSK, subject=code)
+        record_event(session, "card.revoke", actor=audit.user(2), subject=audit.card(code))
+        record_event(session, "card.revoke", actor=audit.user(2), subject=audit.card("OTHER"))
+        row = registry.find_card(session, code)
+        detail = card_detail(session, services.settings, services.keyring, row, today=TODAY)
+    assert [(e.action, e.actor, e.subject) for e in detail.history] == [
+        ("card.issue", "kiosk", code),
+        ("card.revoke", "user:2", f"card:{code}"),
+    ]

@@ -24,7 +24,6 @@ import requests
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app import create_app
 from kiosk.db import session_scope
@@ -32,6 +31,7 @@ from kiosk.domain.accounts.users import hash_password
 from kiosk.models.accounts import UserRow
 from kiosk.models.audit import AuditRow
 from tests.databases import fresh_database
+from tests.servers import serving
 
 PASSWORD = "correct horse battery staple"
 TIMEOUT = 60
@@ -86,15 +86,8 @@ def served(kind: str, folder: Path, **settings: Any) -> Iterator[Site]:
             "instance": folder / "instance", "database_url": url, "TESTING": True,
             "proxy_hops": 1, **settings,
         })  # fmt: skip
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield Site(app, f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            app.extensions["ehcard"].engine.dispose()
+        with serving(app) as url:
+            yield Site(app, url)
 
 
 class Browser:

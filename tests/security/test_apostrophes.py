@@ -18,15 +18,16 @@ from kiosk.models.printing import PrintJobRow
 from signing.verifier import Verifier
 from tests.databases import fresh_database
 from tests.holder import Holder, field_errors
-from tests.kiosk.reception.conftest import build, serve
+from tests.kiosk.reception.conftest import build
 from tests.kiosk.staff.support import printed_qr_text
+from tests.servers import serving
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def kiosk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
     with fresh_database(request.param, tmp_path) as url:
         app = build(tmp_path / "instance", url)
-        for base in serve(app):
+        with serving(app) as base:
             yield app, base
 
 

@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from kiosk.models.registry import CardRow
 from tests.databases import fresh_database
 from tests.holder import Holder
-from tests.kiosk.reception.conftest import build, serve
+from tests.kiosk.reception.conftest import build
+from tests.servers import serving
 
 RETRIES = 4
 
@@ -30,7 +31,7 @@ RETRIES = 4
 def kiosk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Flask, str]]:
     with fresh_database(request.param, tmp_path) as url:
         app = build(tmp_path / "instance", url)
-        for base in serve(app):
+        with serving(app) as base:
             yield app, base
 
 

@@ -28,8 +28,9 @@ from kiosk.domain.printing.worker import PrintWorker, build_print_worker, render
 from kiosk.models.printing import PrintJobRow
 from tests.databases import fresh_database
 from tests.kiosk.print_queue import Clock, make_worker
-from tests.kiosk.reception.conftest import Holder, serve
+from tests.kiosk.reception.conftest import Holder
 from tests.security.spool_support import CardSecrets, find_leaks, leaks_in
+from tests.servers import serving
 
 CARDS = 2
 
@@ -82,7 +83,7 @@ def test_nothing_on_disk_or_in_the_logs_keeps_a_card_secret_after_the_grace_peri
     )
     services: Services = app.extensions["ehcard"]
     try:
-        for base in serve(app):
+        with serving(app) as base:
             for _ in range(CARDS):
                 _issue_at_the_kiosk(base)
         secrets = _secrets(services)

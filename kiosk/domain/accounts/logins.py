@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Settings
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import end_session, open_session
 from kiosk.domain.accounts.users import StaffUser, hash_password, password_matches
 from kiosk.domain.audit import record_event
@@ -128,7 +129,7 @@ def sign_in(
             end_session(session, replaces, "replaced", now=now)
             token = open_session(session, row.id, area, now=now)
             record_event(
-                session, "user.login", actor=f"user:{row.id}", subject=f"user:{row.id}",
+                session, "user.login", actor=audit.user(row.id), subject=audit.user(row.id),
                 details={"address": address, "where": area},
             )  # fmt: skip
             return LoginResult(outcome, StaffUser.of(row), token)
@@ -223,8 +224,8 @@ def _audit_failure(
         "where": area,
     }  # fmt: skip
     record_event(
-        session, "user.login_failed", actor="anonymous",
-        subject=f"user:{row.id}" if row is not None else "unknown", details=details,
+        session, "user.login_failed", actor=audit.ANONYMOUS,
+        subject=audit.user(row.id) if row is not None else audit.UNKNOWN, details=details,
     )  # fmt: skip
 
 

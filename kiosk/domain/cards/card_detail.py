@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.config import Settings
+from kiosk.domain import audit
 from kiosk.domain.audit import recent_events
 from kiosk.domain.cards.holder_index import HolderDisplay, HolderSearchError, open_holder
 from kiosk.domain.cards.registry import revocation_of
@@ -62,7 +63,7 @@ def card_detail(
     revocation = revocation_of(session, row)
     successor = session.scalar(select(CardRow.card_code).where(CardRow.replaces == row.card_code))
     history = recent_events(
-        session, limit=100, actions=HISTORY_ACTIONS, subject=f"card:{row.card_code}"
+        session, limit=100, actions=HISTORY_ACTIONS, subjects=audit.card_subjects(row.card_code)
     )
     return CardDetail(
         code=row.card_code,

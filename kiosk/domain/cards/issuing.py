@@ -31,7 +31,6 @@ from kiosk.domain.records.store import create_record
 from kiosk.domain.records.uploads import UploadLimits
 
 CONFIRMING_ROLE = "clinician"
-KIOSK_ACTOR = "kiosk"
 
 
 class IssuingServices(Protocol):
@@ -123,14 +122,14 @@ def issue_for_holder(
     """
     if holder_language not in UI_LANGUAGES:
         raise IssuingError(f"{holder_language!r} is not a kiosk language")
-    actor = KIOSK_ACTOR
+    actor = audit.KIOSK
     provenance = Provenance()
     if clinician is not None:
         if clinician.role != CONFIRMING_ROLE:
             raise IssuingError(
                 f"user {clinician.username!r} is not a clinician and cannot confirm items"
             )
-        actor = clinician.username
+        actor = audit.user(clinician.id)
         fields = entered_clinical_fields(profile)
         if fields:
             provenance = Provenance(
@@ -164,7 +163,7 @@ def issue_for_holder(
         session,
         "card.issue",
         actor=actor,
-        subject=card.card_code,
+        subject=audit.card(card.card_code),
         details={
             "issuer": services.keyring.issuer_key.kid.hex(),
             "qr_version": issued.symbol.version,

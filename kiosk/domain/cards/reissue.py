@@ -23,6 +23,7 @@ from cards import valuesets
 from cards.model import Card, EmergencyData, Provenance
 from cards.profile import NO_KNOWN_ALLERGY, parse_holder_profile
 from kiosk.config import Settings
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards.registry import RegistryError, issue_card, revoke_card
 from kiosk.domain.keys.keyring import Keyring
@@ -153,16 +154,16 @@ def reissue_card(
         revoke_card(session, row, Reason.REISSUED, today=today)
         previous_reason = Reason.REISSUED.label
         record_event(
-            session, "card.revoke", actor=actor, subject=f"card:{row.card_code}",
+            session, "card.revoke", actor=actor, subject=audit.card(row.card_code),
             details={"reason": Reason.REISSUED.label},
         )  # fmt: skip
     new_code = issued.card.card_code
     record_event(
-        session, "card.issue", actor=actor, subject=f"card:{new_code}",
+        session, "card.issue", actor=actor, subject=audit.card(new_code),
         details={"replaces": row.card_code},
     )  # fmt: skip
     record_event(
-        session, "card.reissue", actor=actor, subject=f"card:{row.card_code}",
+        session, "card.reissue", actor=actor, subject=audit.card(row.card_code),
         details={"new": new_code, "from": source, "old_status": previous_reason},
     )  # fmt: skip
     return Reissued(issued, recovery_code)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from cards.errors import CardError
 from kiosk.config import Settings
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.keys.keyring import (
     issuer_key_name,
@@ -91,7 +92,7 @@ def rotate(session: Session, settings: Settings, *, actor: str, today: date) -> 
         entries=(*entries, trust_entry(settings, new_key.public, today)),
     )
     record_event(
-        session, "key.rotate", actor=actor, subject=f"key:{new_key.kid.hex()}",
+        session, "key.rotate", actor=actor, subject=audit.key(new_key.kid.hex()),
         details={"retired": old_kid.hex(), "sequence": trust.sequence},
     )  # fmt: skip
     installed = _publish(session, settings, trust, actor=actor, next_issuer=new_key.kid)
@@ -116,7 +117,7 @@ def mark_compromised(
         next_issuer = replacement.kid
     trust = TrustList(sequence=base.sequence + 1, issued=today, entries=entries)
     record_event(
-        session, "key.compromised", actor=actor, subject=f"key:{kid.hex()}",
+        session, "key.compromised", actor=actor, subject=audit.key(kid.hex()),
         details={"replacement": next_issuer.hex() if next_issuer else None,
                  "sequence": trust.sequence},
     )  # fmt: skip

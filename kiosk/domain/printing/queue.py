@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from cards.errors import CardError
 from cards.valuesets import UI_LANGUAGES
 from kiosk.config import ConfigError, Settings
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
@@ -221,12 +222,12 @@ def job_status(session: Session, job_id: int) -> JobStatus:
 
 
 def reprint(
-    session: Session, job_id: int, *, actor: str = "kiosk", now: datetime | None = None
+    session: Session, job_id: int, *, actor: str = audit.KIOSK, now: datetime | None = None
 ) -> None:
     """Queue job `job_id` again, without reissuing; refused once its data is erased or its
     card is revoked (revocation is final: only a reissue makes a new card).
 
-    `actor` is who asked (the audit log's actor: "kiosk", "staff:7").
+    `actor` is who asked (the audit log's actor: audit.KIOSK, audit.user(7)).
     """
     now = now or utc_now()
     grace = session.info.get(GRACE_INFO)
@@ -269,7 +270,7 @@ def reprint(
 def job_subject(session: Session, row: PrintJobRow) -> str:
     """The audit subject of a job: its card's code (never the holder)."""
     code = session.scalar(select(CardRow.card_code).where(CardRow.card_id == row.card_id))
-    return f"card:{code}"
+    return audit.card(str(code))
 
 
 def _erase(row: PrintJobRow, now: datetime) -> None:

@@ -29,6 +29,7 @@ from cards.render.profiles import THERMAL_PROFILES, PrinterProfile, printer_prof
 from cards.render.slip import layout_slip
 from kiosk.config import ConfigError, Settings
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards.card_files import card_fonts
 from kiosk.domain.printing import queue as printing
@@ -199,7 +200,7 @@ class PrintWorker:
                 record_event(
                     session,
                     "card.print",
-                    actor=f"print-worker {self.printer.name}"[:128],
+                    actor=audit.print_worker(self.printer.name),
                     subject=printing.job_subject(session, row),
                     details={"job": job_id, "kind": row.kind, "attempts": row.attempts},
                 )

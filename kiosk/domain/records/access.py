@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cards.model import record_id as record_id_of
 from kiosk.config import Settings
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.accounts.users import StaffUser
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards.registry import RegistryError, find_card
@@ -76,7 +77,7 @@ def open_with_pin(
     facility = clean_label(recipient)
     with session_scope(factory) as session:
         row = find_record(session, manifest_id=manifest_id)
-        subject = f"record:{row.record_id}"
+        subject = audit.record(row.record_id)
         if matched:
             row.pin_failures = RecordRow.pin_failures - 1  # the attempt was not a wrong one
             row.pin_not_before = None
@@ -85,7 +86,7 @@ def open_with_pin(
                 session,
                 row,
                 event="open",
-                actor="holder_pin",
+                actor=audit.HOLDER_PIN,
                 who="PIN",
                 facility=facility,
                 files=len(served),
@@ -93,7 +94,7 @@ def open_with_pin(
             record_event(
                 session,
                 "record.open",
-                actor="holder-pin",
+                actor=audit.HOLDER_PIN,
                 subject=subject,
                 details={"granted": True, "files": len(served)},
             )
@@ -102,10 +103,11 @@ def open_with_pin(
         # Counted from the answer, not the request: the slow hash must not eat the delay.
         row.pin_not_before = datetime.now(UTC) + timedelta(seconds=delay)
         log_access(
-            session, row, event="pin_failed", actor="holder_pin", who="PIN", facility=facility
+            session, row, event="pin_failed", actor=audit.HOLDER_PIN, who="PIN", facility=facility
         )
         record_event(
-            session, "record.open", actor="holder-pin", subject=subject, details={"granted": False}
+            session, "record.open", actor=audit.HOLDER_PIN, subject=subject,
+            details={"granted": False},
         )
     remaining = settings.record_pin_attempts - failures
     raise PasscodeRejected(
@@ -177,8 +179,8 @@ def open_as_clinician(
     record_event(
         session,
         f"record.{event}",
-        actor=f"user:{user.id}",
-        subject=f"record:{row.record_id}",
+        actor=audit.user(user.id),
+        subject=audit.record(row.record_id),
         details={"files": len(served), "reason": break_glass},
     )
     return OpenedRecord(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cards.model import record_id as record_id_of
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards.registry import find_card, revoke_card
 from kiosk.domain.records.credentials import check_pin, hash_secret
@@ -39,7 +40,7 @@ def set_masks(session: Session, row: RecordRow, masked_file_ids: Collection[str]
                 session,
                 row,
                 event="mask" if wanted else "unmask",
-                actor="holder",
+                actor=audit.HOLDER,
                 who="holder",
                 files=1,
             )
@@ -47,8 +48,8 @@ def set_masks(session: Session, row: RecordRow, masked_file_ids: Collection[str]
         record_event(
             session,
             "record.mask",
-            actor="holder",
-            subject=f"record:{row.record_id}",
+            actor=audit.HOLDER,
+            subject=audit.record(row.record_id),
             details={"changed": changed},
         )
     session.flush()
@@ -61,8 +62,9 @@ def change_pin(session: Session, row: RecordRow, new_pin: str) -> None:
     row.pin_hash = hash_secret(new_pin)
     row.pin_failures = 0
     row.pin_not_before = None
-    log_access(session, row, event="pin_change", actor="holder", who="holder")
-    record_event(session, "holder.pin_change", actor="holder", subject=f"record:{row.record_id}")
+    log_access(session, row, event="pin_change", actor=audit.HOLDER, who="holder")
+    subject = audit.record(row.record_id)
+    record_event(session, "holder.pin_change", actor=audit.HOLDER, subject=subject)
     session.flush()
 
 
@@ -76,9 +78,9 @@ def revoke_lost_card(session: Session, row: RecordRow, card_code: str, *, today:
         raise BadRecordRequest("this card code is not the card of this record")
     if card.status != "revoked":
         revoke_card(session, card, Reason.HOLDER_REQUEST, today=today)
-    log_access(session, row, event="revoked", actor="holder", who="holder")
-    record_event(session, "holder.revoke", actor="holder", subject=f"record:{row.record_id}")
-    erase_record(session, row.record_id, actor="holder")
+    log_access(session, row, event="revoked", actor=audit.HOLDER, who="holder")
+    record_event(session, "holder.revoke", actor=audit.HOLDER, subject=audit.record(row.record_id))
+    erase_record(session, row.record_id, actor=audit.HOLDER)
 
 
 def masked_ids(session: Session, row: RecordRow) -> set[str]:

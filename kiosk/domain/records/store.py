@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from cards.model import Card
 from cards.record import ItemKind, RecordItem
 from cards.record_fhir import item_resource, summary_bundle, to_json_bytes
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.records.credentials import check_pin, hash_secret, new_recovery_code
 from kiosk.domain.records.errors import AccessRefused, BadRecordRequest, RecordGone, RecordNotFound
@@ -129,7 +130,7 @@ def create_record(
         session,
         row,
         event="created",
-        actor="kiosk",
+        actor=audit.KIOSK,
         who=centre,
         facility=centre,
         files=len(items) + 1,
@@ -137,8 +138,8 @@ def create_record(
     record_event(
         session,
         "record.update",
-        actor="kiosk",
-        subject=f"record:{record_id}",
+        actor=audit.KIOSK,
+        subject=audit.record(record_id),
         details={"change": "created", "files": len(items) + 1},
     )
     session.flush()
@@ -191,7 +192,7 @@ def item_files(session: Session, row: RecordRow) -> list[RecordFileRow]:
     return list(files)
 
 
-def erase_record(session: Session, record_id: str, *, actor: str = "system") -> bool:
+def erase_record(session: Session, record_id: str, *, actor: str = audit.SYSTEM) -> bool:
     """Crypto-shredding: delete every file of the record; False when there was nothing to erase.
 
     Called when a card is revoked. The row stays (without its PIN) so the
@@ -210,12 +211,12 @@ def erase_record(session: Session, record_id: str, *, actor: str = "system") -> 
     row.status = "erased"
     row.pin_hash = None
     row.erased_at = _now()
-    log_access(session, row, event="erased", actor="kiosk", who=actor, files=count)
+    log_access(session, row, event="erased", actor=audit.KIOSK, who=actor, files=count)
     record_event(
         session,
         "record.erase",
         actor=actor,
-        subject=f"record:{record_id}",
+        subject=audit.record(record_id),
         details={"files": count},
     )
     session.flush()
@@ -271,15 +272,15 @@ def rekey_record(
         .where(RecordAccessRow.record_pk == old.id)
         .values(record_pk=new.id)
     )
-    log_access(session, new, event="rekeyed", actor="kiosk", who=centre, facility=centre)
+    log_access(session, new, event="rekeyed", actor=audit.KIOSK, who=centre, facility=centre)
     record_event(
         session,
         "record.update",
-        actor="kiosk",
-        subject=f"record:{new.record_id}",
-        details={"change": "rekeyed", "from": f"record:{old_record_id}"},
+        actor=audit.KIOSK,
+        subject=audit.record(new.record_id),
+        details={"change": "rekeyed", "from": audit.record(old_record_id)},
     )
-    erase_record(session, old_record_id, actor="kiosk")
+    erase_record(session, old_record_id, actor=audit.KIOSK)
     old.recovery_hash = None
     session.flush()
     return recovery_code

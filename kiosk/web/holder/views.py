@@ -28,6 +28,7 @@ from sqlalchemy import select
 from cards.valuesets import UI_LANGUAGES
 from kiosk.context import services
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.records.access import sign_in_holder
 from kiosk.domain.records.control import change_pin, revoke_lost_card, set_masks
@@ -131,7 +132,9 @@ def log() -> str:
     with session_scope(services().sessions) as db:
         row = _record(db)
         entries = access_log(db, row)
-        record_event(db, "holder.log_view", actor="holder", subject=f"record:{row.record_id}")
+        record_event(
+            db, "holder.log_view", actor=audit.HOLDER, subject=audit.record(row.record_id)
+        )
         erased = row.status == "erased"
     return render_template(
         "holder/log.html",

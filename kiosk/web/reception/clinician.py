@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from kiosk import db
 from kiosk.context import services
+from kiosk.domain import audit
 from kiosk.domain.accounts.logins import Outcome, sign_in
 from kiosk.domain.accounts.sessions import end_session
 from kiosk.domain.audit import record_event
@@ -64,6 +65,8 @@ def clinician_logout() -> ResponseReturnValue:
     if user is not None:
         with db.session_scope(services().sessions) as db_session:
             end_session(db_session, session_token(), "logout", now=utc_now())
-            record_event(db_session, "user.logout", actor=f"user:{user.id}", subject="kiosk")
+            record_event(
+                db_session, "user.logout", actor=audit.user(user.id), subject=audit.KIOSK
+            )
     end_signed_in()
     return redirect(url_for("reception.start"))

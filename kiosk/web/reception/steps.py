@@ -1,11 +1,23 @@
-"""The question pages, from the name to the private items; each GET shows, each POST checks."""
+"""The question pages, from the name to the private items, declared as a table.
+
+Every step page works the same way: GET shows the page; POST checks the form, keeps
+the valid answers and moves on (or shows the page again, 422, with the errors). A row of
+STEP_PAGES says what differs: its endpoint and URL, its template, the check of its form
+and what else its template shows. The order of the steps (and so the next one) is
+answers.STEPS, which the progress bar, the back links and the flow's guard also follow.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from babel.dates import get_month_names
 from flask import request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from cards import valuesets
 from kiosk.web.i18n import current_language
@@ -13,6 +25,7 @@ from kiosk.web.reception import choices, validate
 from kiosk.web.reception.answers import Answers
 from kiosk.web.reception.blueprint import bp
 from kiosk.web.reception.flow import (
+    StepView,
     after_step,
     flow_view,
     next_step,
@@ -23,6 +36,117 @@ from kiosk.web.reception.flow import (
 from kiosk.web.reception.validate import Errors
 
 LATIN_SCRIPT_LANGUAGES = frozenset({"en", "fr", "es", "pt"})
+CLINICAL = "clinical"  # one endpoint for the three clinical lists, named by the URL
+
+Form = MultiDict[str, str]
+Check = Callable[[str, Form, Answers], tuple[Answers, Errors]]
+Context = Callable[[str, Answers], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class StepPage:
+    endpoint: str  # reception.<endpoint>; the step itself, but for the clinical lists
+    rule: str
+    template: str
+    check: Check  # (step, form, answers) -> the answers with the form's, and any errors
+    context: Context  # (step, answers) -> what the template shows besides answers and errors
+
+
+def _form_only(check: Callable[[Form, Answers], tuple[Answers, Errors]]) -> Check:
+    """A step's check that needs only the form and the answers so far."""
+
+    def checked(_step: str, form: Form, answers: Answers) -> tuple[Answers, Errors]:
+        return check(form, answers)
+
+    return checked
+
+
+def _check_birth(_step: str, form: Form, answers: Answers) -> tuple[Answers, Errors]:
+    return validate.check_birth_step(form, answers, today=now().date())
+
+
+def _nothing_more(_step: str, _answers: Answers) -> dict[str, Any]:
+    return {}
+
+
+def _name_page(_step: str, answers: Answers) -> dict[str, Any]:
+    show_latin = (
+        current_language() not in LATIN_SCRIPT_LANGUAGES
+        or bool(answers.name_latin)
+        or validate.needs_latin(answers.name)
+    )
+    return {"show_latin": show_latin}
+
+
+def _birth_page(_step: str, _answers: Answers) -> dict[str, Any]:
+    today = now().date()
+    months = get_month_names("wide", context="stand-alone", locale=current_language())
+    return {
+        "years": range(today.year, validate.FIRST_BIRTH_YEAR - 1, -1),
+        "months": [(str(number), months[number]) for number in range(1, 13)],
+        "days": range(1, 32),
+    }
+
+
+def _blood_page(_step: str, _answers: Answers) -> dict[str, Any]:
+    return {"groups": [code for code in valuesets.blood_groups().concepts if code != "unknown"]}
+
+
+def _clinical_page(clinical_list: str, answers: Answers) -> dict[str, Any]:
+    language = current_language()
+    concepts = choices.regular_concepts(clinical_list)
+    query = request.values.get("q", "")[:64]
+    action = request.form.get("action", "")
+    group = action.removeprefix("filter:")[:32] if action.startswith("filter:") else ""
+    selected: tuple[str, ...] = getattr(answers, clinical_list) or ()
+    return {
+        "clinical_list": clinical_list,
+        "query": query,
+        "group": group,
+        "groups": choices.groups(concepts, language),
+        "tiles": choices.tiles(
+            ((c.code, c) for c in concepts), language, selected, query=query, group=group
+        ),
+    }
+
+
+def _languages_page(_step: str, answers: Answers) -> dict[str, Any]:
+    return {"tiles": choices.language_tiles(answers.languages)}
+
+
+def _sensitive_page(_step: str, answers: Answers) -> dict[str, Any]:
+    items = choices.sensitive_items()
+    return {
+        "tiles": choices.tiles(
+            ((f"{name}/{concept.code}", concept) for name, concept in items),
+            current_language(),
+            answers.sensitive,
+        ),
+    }
+
+
+def _pin_page(_step: str, answers: Answers) -> dict[str, Any]:
+    """The PIN of the full record. The page never shows a PIN, not even the one typed."""
+    return {"has_pin": bool(answers.pin), "digits": ("1", "2", "3", "4", "5", "6", "7", "8", "9")}
+
+
+STEP_PAGES = (
+    StepPage("name", "/name", "reception/name.html",
+             _form_only(validate.check_name_step), _name_page),
+    StepPage("birth", "/birth", "reception/birth.html", _check_birth, _birth_page),
+    StepPage("blood", "/blood", "reception/blood.html",
+             _form_only(validate.check_blood_step), _blood_page),
+    StepPage(CLINICAL, "/<any(allergies, medications, conditions):clinical_list>",
+             "reception/clinical.html", validate.check_clinical_step, _clinical_page),
+    StepPage("contact", "/contact", "reception/contact.html",
+             _form_only(validate.check_contact_step), _nothing_more),
+    StepPage("languages", "/languages", "reception/languages.html",
+             _form_only(validate.check_languages_step), _languages_page),
+    StepPage("sensitive", "/sensitive", "reception/sensitive.html",
+             _form_only(validate.check_sensitive_step), _sensitive_page),
+    StepPage("pin", "/pin", "reception/pin.html",
+             _form_only(validate.check_pin_step), _pin_page),
+)  # fmt: skip
 
 
 def _back_to_review() -> bool:
@@ -43,155 +167,27 @@ def _finish(step: str, answers: Answers, errors: Errors, db_session: Session) ->
     return done
 
 
-@bp.route("/name", methods=["GET", "POST"])
-@flow_view("name")
-def name(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_name_step(request.form, answers)
-        if _finish("name", answers, errors, db_session):
-            return after_step("name", back_to_review=_back_to_review())
-    show_latin = (
-        current_language() not in LATIN_SCRIPT_LANGUAGES
-        or bool(answers.name_latin)
-        or validate.needs_latin(answers.name)
+def step_view(page: StepPage) -> StepView:
+    """The view of one row: show on GET; on POST check, keep and move on, or show the errors."""
+
+    def view(db_session: Session, answers: Answers, **url: str) -> ResponseReturnValue:
+        step = url.get("clinical_list", page.endpoint)
+        errors: Errors = {}
+        if request.method == "POST":
+            answers, errors = page.check(step, request.form, answers)
+            if _finish(step, answers, errors, db_session):
+                return after_step(step, back_to_review=_back_to_review())
+        html = render_step(
+            page.template, step, answers, errors=errors, **page.context(step, answers)
+        )
+        return html, (422 if errors else 200)
+
+    view.__name__ = page.endpoint
+    # The clinical lists' step comes from the URL (flow_view's None).
+    return flow_view(None if page.endpoint == CLINICAL else page.endpoint)(view)
+
+
+for _page in STEP_PAGES:
+    bp.add_url_rule(
+        _page.rule, endpoint=_page.endpoint, view_func=step_view(_page), methods=["GET", "POST"]
     )
-    return render_step(
-        "reception/name.html", "name", answers, errors=errors, show_latin=show_latin
-    ), (422 if errors else 200)
-
-
-@bp.route("/birth", methods=["GET", "POST"])
-@flow_view("birth")
-def birth(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    errors: Errors = {}
-    today = now().date()
-    if request.method == "POST":
-        answers, errors = validate.check_birth_step(request.form, answers, today=today)
-        if _finish("birth", answers, errors, db_session):
-            return after_step("birth", back_to_review=_back_to_review())
-    months = get_month_names("wide", context="stand-alone", locale=current_language())
-    return render_step(
-        "reception/birth.html",
-        "birth",
-        answers,
-        errors=errors,
-        years=range(today.year, validate.FIRST_BIRTH_YEAR - 1, -1),
-        months=[(str(number), months[number]) for number in range(1, 13)],
-        days=range(1, 32),
-    ), (422 if errors else 200)
-
-
-@bp.route("/blood", methods=["GET", "POST"])
-@flow_view("blood")
-def blood(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_blood_step(request.form, answers)
-        if _finish("blood", answers, errors, db_session):
-            return after_step("blood", back_to_review=_back_to_review())
-    groups = [code for code in valuesets.blood_groups().concepts if code != "unknown"]
-    return render_step("reception/blood.html", "blood", answers, errors=errors, groups=groups), (
-        422 if errors else 200
-    )
-
-
-@bp.route("/<any(allergies, medications, conditions):clinical_list>", methods=["GET", "POST"])
-@flow_view(None)
-def clinical(db_session: Session, answers: Answers, clinical_list: str) -> ResponseReturnValue:
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_clinical_step(clinical_list, request.form, answers)
-        if _finish(clinical_list, answers, errors, db_session):
-            return after_step(clinical_list, back_to_review=_back_to_review())
-    language = current_language()
-    concepts = choices.regular_concepts(clinical_list)
-    query = request.values.get("q", "")[:64]
-    action = request.form.get("action", "")
-    group = action.removeprefix("filter:")[:32] if action.startswith("filter:") else ""
-    selected: tuple[str, ...] = getattr(answers, clinical_list) or ()
-    return render_step(
-        "reception/clinical.html",
-        clinical_list,
-        answers,
-        errors=errors,
-        clinical_list=clinical_list,
-        query=query,
-        group=group,
-        groups=choices.groups(concepts, language),
-        tiles=choices.tiles(
-            ((c.code, c) for c in concepts), language, selected, query=query, group=group
-        ),
-    ), (422 if errors else 200)
-
-
-@bp.route("/contact", methods=["GET", "POST"])
-@flow_view("contact")
-def contact(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_contact_step(request.form, answers)
-        if _finish("contact", answers, errors, db_session):
-            return after_step("contact", back_to_review=_back_to_review())
-    return render_step("reception/contact.html", "contact", answers, errors=errors), (
-        422 if errors else 200
-    )
-
-
-@bp.route("/languages", methods=["GET", "POST"])
-@flow_view("languages")
-def languages(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_languages_step(request.form, answers)
-        if _finish("languages", answers, errors, db_session):
-            return after_step("languages", back_to_review=_back_to_review())
-    return render_step(
-        "reception/languages.html",
-        "languages",
-        answers,
-        errors=errors,
-        tiles=choices.language_tiles(answers.languages),
-    ), (422 if errors else 200)
-
-
-@bp.route("/sensitive", methods=["GET", "POST"])
-@flow_view("sensitive")
-def sensitive(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_sensitive_step(request.form, answers)
-        if _finish("sensitive", answers, errors, db_session):
-            return after_step("sensitive", back_to_review=_back_to_review())
-    language = current_language()
-    items = choices.sensitive_items()
-    return render_step(
-        "reception/sensitive.html",
-        "sensitive",
-        answers,
-        errors=errors,
-        tiles=choices.tiles(
-            ((f"{name}/{concept.code}", concept) for name, concept in items),
-            language,
-            answers.sensitive,
-        ),
-    ), (422 if errors else 200)
-
-
-@bp.route("/pin", methods=["GET", "POST"])
-@flow_view("pin")
-def pin(db_session: Session, answers: Answers) -> ResponseReturnValue:
-    """The PIN of the full record. The page never shows a PIN, not even the one typed."""
-    errors: Errors = {}
-    if request.method == "POST":
-        answers, errors = validate.check_pin_step(request.form, answers)
-        if _finish("pin", answers, errors, db_session):
-            return after_step("pin", back_to_review=_back_to_review())
-    return render_step(
-        "reception/pin.html",
-        "pin",
-        answers,
-        errors=errors,
-        has_pin=bool(answers.pin),
-        digits=("1", "2", "3", "4", "5", "6", "7", "8", "9"),
-    ), (422 if errors else 200)

@@ -19,6 +19,7 @@ from flask_login import current_user
 from cards.record import Attachment, Confirmation, ItemKind, RecordItem
 from kiosk.context import services
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.accounts import logins
 from kiosk.domain.accounts.sessions import end_session
 from kiosk.domain.accounts.users import StaffUser
@@ -119,7 +120,7 @@ def sign_out() -> Response:
     if current_user.is_authenticated:
         with session_scope(services().sessions) as db:
             end_session(db, session_token(), "logout", now=utc_now())
-            record_event(db, "user.logout", actor=f"user:{current_user.id}")
+            record_event(db, "user.logout", actor=audit.user(current_user.id))
     end_signed_in()
     return jsonify({"signed_out": True})
 
@@ -157,8 +158,8 @@ def _logged_update(db: Any, row: Any, user: StaffUser) -> None:
     record_event(
         db,
         "record.update",
-        actor=f"user:{user.id}",
-        subject=f"record:{row.record_id}",
+        actor=audit.user(user.id),
+        subject=audit.record(row.record_id),
         details={"change": "item_added", "files": 1},
     )
 

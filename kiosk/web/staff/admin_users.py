@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import end_user_sessions
 from kiosk.domain.accounts.users import AccountError, add_user, hash_password
 from kiosk.domain.audit import record_event
@@ -67,7 +68,7 @@ def add() -> str | Response | tuple[str, int]:
                 display_name=form.display_name.data or "", facility=form.facility.data or "",
             )  # fmt: skip
             record_event(
-                session, "user.add", actor=actor(), subject=f"user:{row.id}",
+                session, "user.add", actor=actor(), subject=audit.user(row.id),
                 details={"role": row.role},
             )  # fmt: skip
     except AccountError as error:
@@ -87,7 +88,7 @@ def disable(user_id: int) -> Response:
             row.active = False
             ended = end_user_sessions(session, row.id, "disabled", now=utc_now())
             record_event(
-                session, "user.disable", actor=actor(), subject=f"user:{row.id}",
+                session, "user.disable", actor=actor(), subject=audit.user(row.id),
                 details={"sessions_ended": ended},
             )  # fmt: skip
     except AccountError as error:
@@ -103,7 +104,7 @@ def enable(user_id: int) -> Response:
     with database() as session:
         row = _user(session, user_id)
         row.active = True
-        record_event(session, "user.enable", actor=actor(), subject=f"user:{row.id}")
+        record_event(session, "user.enable", actor=actor(), subject=audit.user(row.id))
     flash(_("User %(name)s enabled.", name=row.username), "success")
     return redirect(url_for("staff.users"))
 
@@ -115,7 +116,7 @@ def unlock(user_id: int) -> Response:
         row = _user(session, user_id)
         row.failed_logins = 0
         row.locked_until = None
-        record_event(session, "user.unlock", actor=actor(), subject=f"user:{row.id}")
+        record_event(session, "user.unlock", actor=actor(), subject=audit.user(row.id))
     flash(_("User %(name)s unlocked.", name=row.username), "success")
     return redirect(url_for("staff.users"))
 
@@ -136,7 +137,7 @@ def reset_password(user_id: int) -> Response:
         row.locked_until = None
         ended = end_user_sessions(session, row.id, "password", now=utc_now())
         record_event(
-            session, "user.password", actor=actor(), subject=f"user:{row.id}",
+            session, "user.password", actor=actor(), subject=audit.user(row.id),
             details={"sessions_ended": ended},
         )  # fmt: skip
     flash(_("New password set for %(name)s.", name=row.username), "success")
@@ -158,7 +159,7 @@ def change_role(user_id: int) -> Response:
             previous, row.role = row.role, form.role.data or row.role
             ended = end_user_sessions(session, row.id, "role", now=utc_now())
             record_event(
-                session, "user.role", actor=actor(), subject=f"user:{row.id}",
+                session, "user.role", actor=actor(), subject=audit.user(row.id),
                 details={"from": previous, "to": row.role, "sessions_ended": ended},
             )  # fmt: skip
     except AccountError as error:

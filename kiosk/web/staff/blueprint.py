@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from cards.valuesets import UI_LANGUAGES
 from kiosk.context import services
 from kiosk.db import session_scope
+from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import check_session
 from kiosk.domain.audit import record_event
 from kiosk.domain.clock import utc_now
@@ -37,7 +38,7 @@ def database() -> Iterator[Session]:
 
 def actor() -> str:
     """How the audit log names the signed-in user."""
-    return f"user:{current_user.id}"
+    return audit.user(current_user.id)
 
 
 @bp.before_app_request
@@ -57,8 +58,8 @@ def _enforce_signed_in_session() -> None:
         check = check_session(session, services().settings, token, user_id, now=utc_now())
         if check.ended in ("idle", "expired"):
             record_event(
-                session, "user.session_end", actor=f"user:{user_id}",
-                subject=f"user:{user_id}", details={"reason": check.ended},
+                session, "user.session_end", actor=audit.user(user_id),
+                subject=audit.user(user_id), details={"reason": check.ended},
             )  # fmt: skip
     if check.ended is None:
         return

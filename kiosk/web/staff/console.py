@@ -15,6 +15,7 @@ from cards.errors import CardError
 from cards.model import Card
 from cards.valuesets import UI_LANGUAGES
 from kiosk.context import services
+from kiosk.domain import audit
 from kiosk.domain.audit import recent_events, record_event
 from kiosk.domain.cards import registry
 from kiosk.domain.cards.card_detail import card_detail, holder_of
@@ -80,7 +81,7 @@ def card(code: str) -> str:
         detail = card_detail(
             session, services().settings, services().keyring, row, today=utc_now().date()
         )
-        record_event(session, "card.view", actor=actor(), subject=f"card:{row.card_code}")
+        record_event(session, "card.view", actor=actor(), subject=audit.card(row.card_code))
         job = printing.latest_job(session, row.card_id)
         job_status = printing.job_status(session, job) if job is not None else None
     return render_template(
@@ -110,7 +111,7 @@ def revoke(code: str) -> Page:
             )
         registry.revoke_card(session, row, reason, today=utc_now().date())
         record_event(
-            session, "card.revoke", actor=actor(), subject=f"card:{row.card_code}",
+            session, "card.revoke", actor=actor(), subject=audit.card(row.card_code),
             details={"reason": reason.label},
         )  # fmt: skip
         card_code = row.card_code

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.kiosk.staff.support import running_app, serving
+from tests.kiosk.staff.support import running_app
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

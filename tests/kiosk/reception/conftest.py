@@ -6,7 +6,6 @@ the server between them keeps the suite fast on both databases.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app import create_app
 from kiosk.models.reception import FlowRow
 from tests.databases import fresh_database
 from tests.holder import Holder
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -29,18 +28,6 @@ def shared_database_url(
     """A fresh database for one test module: a SQLite file or a new PostgreSQL database."""
     with fresh_database(request.param, tmp_path_factory.mktemp("db")) as url:
         yield url
-
-
-def serve(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        app.extensions["ehcard"].engine.dispose()
 
 
 def build(tmp: Path, database_url: str, **settings: Any) -> Flask:
@@ -58,7 +45,8 @@ def kiosk_app(
 
 @pytest.fixture(scope="module")
 def kiosk_url(kiosk_app: Flask) -> Iterator[str]:
-    yield from serve(kiosk_app)
+    with serving(kiosk_app) as url:
+        yield url
 
 
 def flow_rows(app: Flask) -> int:

@@ -12,22 +12,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.kiosk.reception.conftest import build, flow_rows, serve
+from tests.browsers import new_page
+from tests.kiosk.reception.conftest import build, flow_rows
+from tests.servers import serving
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "reception"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 KIOSK_SCREEN = {"width": 1024, "height": 768}
 
 
@@ -36,20 +29,10 @@ def shared_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ehcard.sqlite'}"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=KIOSK_SCREEN, locale="en-GB")
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with new_page(browser, viewport=KIOSK_SCREEN, locale="en-GB") as tab:
+        yield tab
 
 
 class Walk:
@@ -313,7 +296,7 @@ def impatient_kiosk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         f"sqlite:///{tmp_path_factory.mktemp('impatient-db') / 'ehcard.sqlite'}",
         idle_timeout_seconds=4,
     )
-    for url in serve(app):
+    with serving(app) as url:
         yield app, url
 
 

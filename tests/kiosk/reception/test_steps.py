@@ -9,6 +9,8 @@ import pytest
 from flask import Flask
 
 from cards import valuesets
+from kiosk.web.reception.answers import STEPS
+from kiosk.web.reception.flow import step_url
 from tests.holder import Holder, field_errors
 from tests.kiosk.reception.conftest import flow_rows
 
@@ -269,3 +271,19 @@ def test_kiosk_pages_are_never_cached(holder: Holder) -> None:
     holder.start()
     for path in ("/kiosk/", "/kiosk/about", "/kiosk/name"):
         assert holder.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_every_question_of_the_flow_has_its_page_url_and_endpoint(kiosk_app: Flask) -> None:
+    rules = {
+        rule.endpoint: (rule.rule, rule.methods)
+        for rule in kiosk_app.url_map.iter_rules()
+        if rule.endpoint.startswith("reception.")
+    }
+    both = {"GET", "HEAD", "OPTIONS", "POST"}
+    for step in ("name", "birth", "blood", "contact", "languages", "sensitive", "pin"):
+        assert rules[f"reception.{step}"] == (f"/kiosk/{step}", both)
+    assert rules["reception.clinical"] == (
+        "/kiosk/<any(allergies, medications, conditions):clinical_list>", both
+    )
+    with kiosk_app.test_request_context():
+        assert [step_url(step) for step in STEPS[:-1]] == [f"/kiosk/{step}" for step in STEPS[:-1]]

@@ -19,7 +19,8 @@ from kiosk.models.reception import FlowRow
 from kiosk.models.registry import CardRow
 from kiosk.web.reception import choices
 from tests.holder import Holder
-from tests.kiosk.reception.conftest import build, flow_rows, serve
+from tests.kiosk.reception.conftest import build, flow_rows
+from tests.servers import serving
 
 
 def _audit(app: Flask, action: str) -> list[AuditRow]:
@@ -50,7 +51,7 @@ def test_issuing_registers_the_card_and_erases_the_answers(
     code = done.text.split('class="card-code" dir="ltr">')[1].split("<")[0]
     row = _card(kiosk_app, code)
     assert row is not None and row.status == "active"
-    event = next(e for e in _audit(kiosk_app, "card.issue") if e.subject == code)
+    event = next(e for e in _audit(kiosk_app, "card.issue") if e.subject == f"card:{code}")
     assert event.actor == "kiosk"
     assert set(json.loads(event.details)) == {"issuer", "qr_version", "clinician_confirmed"}
     for step in ("name", "review", "contact"):
@@ -152,7 +153,7 @@ def impatient_kiosk(
         shared_database_url,
         idle_timeout_seconds=1,
     )
-    for url in serve(app):
+    with serving(app) as url:
         yield app, url
 
 
@@ -201,8 +202,9 @@ def test_clinician_mode_marks_the_entered_items_confirmed(holder: Holder, kiosk_
     assert review.text.count("confirmed by a clinician") == 3
     done = holder.post("/kiosk/issue")
     code = done.text.split('class="card-code" dir="ltr">')[1].split("<")[0]
-    event = next(e for e in _audit(kiosk_app, "card.issue") if e.subject == code)
-    assert event.actor == "nurse.amal" and json.loads(event.details)["clinician_confirmed"] == 3
+    event = next(e for e in _audit(kiosk_app, "card.issue") if e.subject == f"card:{code}")
+    assert event.actor == f"user:{staff_id}"
+    assert json.loads(event.details)["clinician_confirmed"] == 3
     assert staff_id > 0
 
 

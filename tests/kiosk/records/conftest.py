@@ -8,7 +8,6 @@ card, so they stay independent while the suite stays fast on two cores.
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -16,7 +15,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from app import create_app
 from cards.model import Card
@@ -30,6 +28,7 @@ from signing import records as crypto
 from tests.builders import make_card
 from tests.databases import fresh_database
 from tests.record_items import record_items
+from tests.servers import serving
 
 PIN = "482915"
 CLINICIAN_PASSWORD = "correct horse battery"
@@ -94,14 +93,9 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator
 
 @pytest.fixture(scope="module")
 def live_server(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    """As tests/conftest.py's, but one server per module."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

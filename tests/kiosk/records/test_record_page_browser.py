@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect
 
 from cards.record import Confirmation, ItemKind, RecordItem
 from cards.record_fhir import item_resource
@@ -26,36 +26,16 @@ from kiosk.domain.records.control import set_masks
 from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordFileRow, RecordRow
 from signing import records as crypto
+from tests.browsers import new_page
 from tests.kiosk.records.conftest import PIN, IssuedRecord
 from tests.kiosk.records.test_clinician_api import clinician_manifest, signed_in
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB")
-    opened = context.new_page()
-    opened.set_default_timeout(15000)
-    yield opened
-    context.close()
+    with new_page(browser, locale="en-GB") as opened:
+        opened.set_default_timeout(15000)
+        yield opened
 
 
 def hide_epilepsy(app: Flask, record: IssuedRecord) -> None:

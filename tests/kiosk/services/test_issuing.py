@@ -79,7 +79,7 @@ def test_issuing_signs_registers_and_audits_without_health_data(
     row = session.scalar(select(CardRow).where(CardRow.card_id == outcome.card_id))
     assert row is not None and row.card_code == outcome.card_code and row.status == "active"
     assert outcome.expires == date(2028, 11, 26) and 1 <= outcome.qr_version <= 13
-    event = session.scalar(select(AuditRow).where(AuditRow.subject == outcome.card_code))
+    event = session.scalar(select(AuditRow).where(AuditRow.subject == f"card:{outcome.card_code}"))
     assert event is not None and event.action == "card.issue" and event.actor == "kiosk"
     kid = kiosk_app.extensions["ehcard"].keyring.issuer_key.kid.hex()
     assert json.loads(event.details) == {
@@ -96,8 +96,8 @@ def test_clinician_confirms_only_the_fields_that_were_answered(
     outcome = _issue(session, kiosk_app, clinician=NURSE)
     # blood group, allergies (known) and conditions (none known); medications not asked
     assert outcome.confirmed_fields == ("blood_group", "allergies", "conditions")
-    event = session.scalar(select(AuditRow).where(AuditRow.subject == outcome.card_code))
-    assert event is not None and event.actor == "nurse.amal"
+    event = session.scalar(select(AuditRow).where(AuditRow.subject == f"card:{outcome.card_code}"))
+    assert event is not None and event.actor == "user:7"
 
 
 def test_unknown_blood_group_is_not_a_confirmable_answer() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,7 +14,6 @@ import requests
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app import create_app
 from cards.model import ClinicalField, Provenance
@@ -113,19 +111,6 @@ def running_app(kind: str, folder: Path, **settings: Any) -> Iterator[Flask]:
             yield app
         finally:
             services_of(app).engine.dispose()
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """`app` over real HTTP on a free loopback port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 class Console:

@@ -8,20 +8,20 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from cards.errors import Revoked
 from kiosk.domain.keys.keyring import paths
 from signing.keys import load_public_key
 from signing.trust import load_trust_list
 from signing.verifier import Verifier
+from tests.browsers import new_page
 from tests.kiosk.staff.support import (
     PASSWORD,
     add_accounts,
@@ -29,21 +29,6 @@ from tests.kiosk.staff.support import (
     printed_qr_text,
     services_of,
 )
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def staff_revokes_and_reissues(page: Page, base_url: str, code: str, qr_text: str) -> str:
@@ -88,11 +73,8 @@ def test_revoke_then_reissue_in_the_browser_and_verify_with_the_published_lists(
 ) -> None:
     add_accounts(app)
     old = issue(app)
-    page = browser.new_page()
-    try:
+    with new_page(browser) as page:
         new_code = staff_revokes_and_reissues(page, live_server, old.card.card_code, old.qr_text)
-    finally:
-        page.close()
     new_text = printed_qr_text(app, new_code)
 
     kid = services_of(app).keyring.issuer_key.kid.hex()

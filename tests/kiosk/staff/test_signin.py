@@ -22,8 +22,8 @@ from tests.kiosk.staff.support import (
     add_accounts,
     running_app,
     services_of,
-    serving,
 )
+from tests.servers import serving
 
 WRONG = "Wrong user name or password."
 LOCKED = re.compile(r"this account is locked for (\d+) more minutes")

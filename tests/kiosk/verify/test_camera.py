@@ -6,13 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Playwright, sync_playwright
+from playwright.sync_api import Playwright
 
 from cards import qr
 from cards.render.qr_png import qr_image
 from kiosk import db
 from kiosk.domain.cards import registry
-from tests.kiosk.verify.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, Site
+from tests.browsers import launch
+from tests.kiosk.verify.conftest import PHONE, Site
 
 PROFILE = {"name": "Amina Diallo", "birth_date": "1994-03-12", "blood_group": "A-"}
 FRAME = (640, 480)
@@ -29,19 +30,9 @@ def write_y4m(image: Image.Image, path: Path) -> None:
     path.write_bytes(header + b"FRAME\n" + frame.tobytes() + chroma + chroma)
 
 
-def _camera_browser(playwright: Playwright, video: Path):  # type: ignore[no-untyped-def]
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-device-for-media-stream",
-            "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
-    )
-
-
-def test_camera_reads_the_card_and_shows_the_verdict(site: Site, tmp_path: Path) -> None:
+def test_camera_reads_the_card_and_shows_the_verdict(
+    site: Site, tmp_path: Path, playwright: Playwright
+) -> None:
     services = site.app.extensions["ehcard"]
     with db.session_scope(services.sessions) as session:
         text = registry.issue_card(
@@ -49,8 +40,14 @@ def test_camera_reads_the_card_and_shows_the_verdict(site: Site, tmp_path: Path)
         ).qr_text
     video = tmp_path / "card.y4m"
     write_y4m(qr_image(qr.make_symbol(text), module_pixels=6), video)
-    with sync_playwright() as playwright:
-        browser = _camera_browser(playwright, video)
+    # A Chromium of its own: the fake camera is a launch flag.
+    browser = launch(
+        playwright,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    )
+    try:
         context = browser.new_context(viewport=PHONE, locale="en-GB")
         context.grant_permissions(["camera"], origin=site.base)
         page = context.new_page()
@@ -60,4 +57,5 @@ def test_camera_reads_the_card_and_shows_the_verdict(site: Site, tmp_path: Path)
         page.wait_for_selector('#verdict[data-status="valid"]', timeout=20_000)
         assert page.is_hidden("#viewfinder")  # the camera is released once a code is read
         assert "A negative" in page.inner_text('dd[data-field="blood_group"]')
+    finally:
         browser.close()
