@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from datetime import datetime
+from functools import cache, wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, request
 from flask import session as cookie_session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import LoginManager, current_user, login_user, logout_user
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from kiosk.domain.accounts.users import StaffUser
+from kiosk.domain.clock import Clock
 from kiosk.models.accounts import UserRow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,7 +62,41 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
-def init_auth(app: Flask, load_row: Callable[[int], UserRow | None]) -> LoginManager:
+@cache
+def clocked_signer(clock: Clock) -> type[TimestampSigner]:
+    """itsdangerous' timed signer, aged by `clock` instead of the machine's time."""
+
+    class ClockedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock.now().timestamp())
+
+    return ClockedSigner
+
+
+class ClockedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, aged by the app's clock: a permanent session (the
+    records page's clinician, EHCARD_CLINICIAN_SESSION_SECONDS) expires by it."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.signer = clocked_signer(clock)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        serializer = super().get_signing_serializer(app)
+        if serializer is not None:
+            serializer.signer = self.signer
+        return serializer
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        if session.permanent:
+            return self.clock.now() + app.permanent_session_lifetime
+        return None
+
+
+def init_auth(
+    app: Flask, load_row: Callable[[int], UserRow | None], clock: Clock
+) -> LoginManager:
+    app.session_interface = ClockedCookieSessions(clock)
     manager = LoginManager(app)
     manager.session_protection = "strong"
 

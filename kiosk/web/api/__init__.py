@@ -20,7 +20,7 @@ from cards.errors import CardError
 from kiosk.context import services
 from kiosk.db import session_scope
 from kiosk.domain.cards import registry
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import today
 from kiosk.domain.publication import (
     CBOR,
     DocumentCache,
@@ -125,10 +125,10 @@ def revocations(kid: str) -> Response:
             f"this server publishes no revocation list for issuer {issuer_kid.hex()}",
             code="unknown_list_issuer",
         )
-    today = utc_now().date()
+    day = today(services().clock)
     with session_scope(services().sessions) as session:
         counter = registry.list_counter(session, issuer_kid)
-        key = ListKey(issuer_kid, counter, since, today)
+        key = ListKey(issuer_kid, counter, since, day)
         etag = key.etag("json" if as_json else "cbor")
         unchanged = _not_modified(etag, as_json=as_json, negotiated=not suffixed)
         if unchanged is not None:
@@ -137,7 +137,7 @@ def revocations(kid: str) -> Response:
         document = cache.get(key)
         if document is None:
             document = registry.revocation_list(
-                session, keyring, issuer_kid, since=since, today=today, counter=counter
+                session, keyring, issuer_kid, since=since, today=day, counter=counter
             )
             cache.put(key, document)
     if as_json:

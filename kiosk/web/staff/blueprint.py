@@ -18,7 +18,6 @@ from kiosk.context import services
 from kiosk.db import session_scope
 from kiosk.domain.accounts.sessions import check_session
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import utc_now
 from kiosk.web.auth import end_signed_in, session_token
 
 bp = Blueprint(
@@ -54,7 +53,9 @@ def _enforce_signed_in_session() -> None:
     token = session_token()
     user_id = int(current_user.id)
     with database() as session:
-        check = check_session(session, services().settings, token, user_id, now=utc_now())
+        check = check_session(
+            session, services().settings, token, user_id, now=services().clock.now()
+        )
         if check.ended in ("idle", "expired"):
             record_event(
                 session, "user.session_end", actor=f"user:{user_id}",
