@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache, wraps
+from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, request
@@ -62,7 +62,6 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
-@cache
 def clocked_signer(clock: Clock) -> type[TimestampSigner]:
     """itsdangerous' timed signer, aged by `clock` instead of the machine's time."""
 
