@@ -81,9 +81,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         with sessions() as session:
             return session.get(UserRow, user_id)
 
-    init_auth(app, load_user, clock)
+    init_auth(app, load_user)
     register_error_handlers(app)
-    _register_blueprints(app)
+    _register_blueprints(app, clock)
     init_records(app, settings)
 
     @app.before_request
@@ -125,7 +125,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
+def _register_blueprints(app: Flask, clock: Clock) -> None:
     # Imported here: blueprints use services() from this module.
     from kiosk.web.api import init_api
     from kiosk.web.reception import bp as reception_bp
@@ -135,4 +135,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reception_bp)
     app.register_blueprint(verify_bp)
     init_staff(app)
-    init_api(app)
+    init_api(app, clock)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, request
 from flask import session as cookie_session
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
@@ -74,10 +73,11 @@ def clocked_signer(clock: Clock) -> type[TimestampSigner]:
 
 class ClockedCookieSessions(SecureCookieSessionInterface):
     """Flask's signed cookie sessions, aged by the app's clock: a permanent session (the
-    records page's clinician, EHCARD_CLINICIAN_SESSION_SECONDS) expires by it."""
+    records page's clinician, EHCARD_CLINICIAN_SESSION_SECONDS) expires by it. The cookie's
+    Expires stays on the machine's time: it is for the browser, which has its own clock.
+    The app's session interface is kiosk.web.api's CookielessListsSession, built on this."""
 
     def __init__(self, clock: Clock) -> None:
-        self.clock = clock
         self.signer = clocked_signer(clock)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
@@ -86,16 +86,8 @@ class ClockedCookieSessions(SecureCookieSessionInterface):
             serializer.signer = self.signer
         return serializer
 
-    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
-        if session.permanent:
-            return self.clock.now() + app.permanent_session_lifetime
-        return None
 
-
-def init_auth(
-    app: Flask, load_row: Callable[[int], UserRow | None], clock: Clock
-) -> LoginManager:
-    app.session_interface = ClockedCookieSessions(clock)
+def init_auth(app: Flask, load_row: Callable[[int], UserRow | None]) -> LoginManager:
     manager = LoginManager(app)
     manager.session_protection = "strong"
 
