@@ -10,17 +10,22 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Settings
+from kiosk.domain.clock import Clock
 from kiosk.domain.keys import keyring as keyring_service
 
 
 @dataclass
 class Services:
-    """What the request handlers share; one instance in app.extensions["ehcard"]."""
+    """What the request handlers share; one instance in app.extensions["ehcard"].
+
+    `clock` is the one every expiry, timeout and countdown reads (kiosk.domain.clock).
+    """
 
     settings: Settings
     keyring: keyring_service.Keyring
     engine: Engine
     sessions: sessionmaker[Session]
+    clock: Clock
     keyring_stamp: tuple[int, ...] = ()
 
     def refresh_keyring(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from kiosk import db
 from kiosk.config import load_settings
 from kiosk.context import Services, services
+from kiosk.domain.clock import Clock, SystemClock, today
 from kiosk.domain.keys import keyring as keyring_service
 from kiosk.domain.printing.worker import print_worker_for
 from kiosk.models.accounts import UserRow
@@ -39,10 +39,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     overrides = dict(config or {})
     instance = overrides.pop("instance", None)
     testing = bool(overrides.pop("TESTING", False))
+    # Tests pass a kiosk.domain.clock.MovableClock; it is no setting, so no env variable.
+    clock: Clock = overrides.pop("CLOCK", None) or SystemClock()
     settings = load_settings(instance, overrides)
     settings.instance.mkdir(parents=True, exist_ok=True)
     if settings.is_development and not keyring_service.paths(settings)["trust"].exists():
-        keyring_service.init_instance(settings, datetime.now(UTC).date())
+        keyring_service.init_instance(settings, today(clock))
     stamp = keyring_service.keyring_fingerprint(settings)
     keyring = keyring_service.load_keyring(settings)
     db.upgrade(settings.database_url)
@@ -62,9 +64,11 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=not settings.is_development,
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
-    sessions = session_factory(settings, engine)
-    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, stamp)
-    app.extensions["ehcard.print_worker"] = print_worker_for(settings, sessions, testing=testing)
+    sessions = session_factory(settings, engine, clock)
+    app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, clock, stamp)
+    app.extensions["ehcard.print_worker"] = print_worker_for(
+        settings, sessions, clock, testing=testing
+    )
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
@@ -79,7 +83,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     init_auth(app, load_user)
     register_error_handlers(app)
-    _register_blueprints(app)
+    _register_blueprints(app, clock)
     init_records(app, settings)
 
     @app.before_request
@@ -121,7 +125,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
+def _register_blueprints(app: Flask, clock: Clock) -> None:
     # Imported here: blueprints use services() from this module.
     from kiosk.web.api import init_api
     from kiosk.web.reception import bp as reception_bp
@@ -131,4 +135,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reception_bp)
     app.register_blueprint(verify_bp)
     init_staff(app)
-    init_api(app)
+    init_api(app, clock)

@@ -22,6 +22,7 @@ from kiosk.cli.printing import print_worker, reprint
 from kiosk.cli.production import init_production_command
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.domain import audit as audit_log
+from kiosk.domain import clock
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards import registry
 from kiosk.domain.cards.card_files import write_card_files
@@ -30,11 +31,11 @@ from kiosk.domain.keys import keyring as keyring_service
 from kiosk.sessions import cli_session
 from signing.keys import load_public_key
 from signing.revocation import Reason
-from signing.verifier import VerifiedCard, Verifier, utc_now
+from signing.verifier import VerifiedCard, Verifier
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return clock.today(clock.SystemClock())
 
 
 class EhcardGroup(click.Group):
@@ -197,7 +198,7 @@ def _verify_source(
 ) -> tuple[VerifiedCard | None, VerificationError | None]:
     if (image is None) == (text is None):
         raise click.UsageError("give exactly one of --image or --text")
-    checked_at = utc_now() if moment is None else _utc_moment(moment)
+    checked_at = clock.SystemClock().now() if moment is None else _utc_moment(moment)
     where = keyring_service.paths(settings)
     verifier = Verifier.from_files(
         root_keys=[load_public_key(root_key or where["root_public"])],

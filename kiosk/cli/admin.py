@@ -13,7 +13,7 @@ from kiosk.domain.accounts.sessions import end_user_sessions
 from kiosk.domain.accounts.users import add_user, find_user, hash_password
 from kiosk.domain.audit import record_event, verify_chain
 from kiosk.domain.backup import BackupError, restore_backup, write_backup
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import SystemClock
 from kiosk.models.accounts import ROLES
 from kiosk.sessions import cli_session
 
@@ -55,7 +55,7 @@ def user_disable(settings: Settings, username: str) -> None:
     with cli_session(settings) as session:
         row = find_user(session, username)
         row.active = False
-        ended = end_user_sessions(session, row.id, "disabled", now=utc_now())
+        ended = end_user_sessions(session, row.id, "disabled", now=SystemClock().now())
         record_event(
             session, "user.disable", actor=audit_log.CLI, subject=audit_log.user(row.id),
             details={"sessions_ended": ended},
@@ -75,7 +75,7 @@ def user_passwd(settings: Settings, username: str, password: str) -> None:
         row.password_hash = hash_password(password)
         row.failed_logins = 0
         row.locked_until = None
-        ended = end_user_sessions(session, row.id, "password", now=utc_now())
+        ended = end_user_sessions(session, row.id, "password", now=SystemClock().now())
         record_event(
             session, "user.password", actor=audit_log.CLI, subject=audit_log.user(row.id),
             details={"sessions_ended": ended},
@@ -111,7 +111,7 @@ def backup(settings: Settings, out: Path) -> None:
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
     try:
-        counts = write_backup(engine, out)
+        counts = write_backup(engine, out, now=SystemClock().now())
     finally:
         engine.dispose()
     click.echo(f"backed up {sum(counts.values())} rows from {len(counts)} tables to {out}")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
 from kiosk import db
 from kiosk.config import Settings
-from kiosk.domain import audit
+from kiosk.domain import audit, clock
 from kiosk.domain.keys import trust_admin
 from kiosk.domain.keys.keyring import load_keyring, paths
 from kiosk.sessions import cli_session
@@ -20,7 +20,7 @@ ACTOR = audit.CLI
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    return clock.today(clock.SystemClock())
 
 
 def describe(trust: TrustList) -> list[str]:

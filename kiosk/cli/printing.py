@@ -13,6 +13,7 @@ from kiosk import db
 from kiosk.config import Settings
 from kiosk.domain import audit
 from kiosk.domain.cards import registry
+from kiosk.domain.clock import SystemClock
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.printing.worker import build_print_worker
 from kiosk.sessions import cli_session, session_factory
@@ -28,7 +29,8 @@ def print_worker(settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
-    worker = build_print_worker(settings, session_factory(settings, engine))
+    clock = SystemClock()
+    worker = build_print_worker(settings, session_factory(settings, engine, clock), clock)
 
     def _stop(_signal: int, _frame: FrameType | None) -> None:
         worker.stop(timeout=0)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from kiosk.config import Settings
+from kiosk.domain.clock import SystemClock, today
 from kiosk.domain.keys.production_setup import init_production
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -47,7 +47,7 @@ def init_production_command(
     """Create every key and secret production needs under INSTANCE/keys, and its settings."""
     made = init_production(
         settings.instance, root_key_out=root_key_out, env_out=env_out,
-        today=datetime.now(UTC).date(), centre_name=centre_name, card_host=card_host,
+        today=today(SystemClock()), centre_name=centre_name, card_host=card_host,
         database_url=database_url, printer=printer,
     )  # fmt: skip
     click.echo(f"initialised {settings.instance} for production")

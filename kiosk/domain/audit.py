@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from kiosk.domain.clock import clock_of
 from kiosk.models.audit import AuditHeadRow, AuditRow
 
 GENESIS = "0" * 64
@@ -110,8 +111,7 @@ def _head_mac(key: bytes, row_count: int, last_hash: str) -> str:
 def _digest(
     prev_hash: str, at: datetime, action: str, actor: str, subject: str, details: str
 ) -> str:
-    # SQLite hands datetimes back without their zone; every stored time is UTC.
-    moment = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    moment = at.astimezone(UTC)
     fields = [prev_hash, moment.isoformat(timespec="microseconds"), action, actor, subject, details]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode()).hexdigest()
 
@@ -140,7 +140,7 @@ def record_event(
         )
     last = session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
     prev_hash = last.hash if last else GENESIS
-    at = datetime.now(UTC)
+    at = clock_of(session).now()
     encoded = json.dumps(details or {}, sort_keys=True, ensure_ascii=False)
     row = AuditRow(
         at=at,

@@ -18,7 +18,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +74,7 @@ def _encode(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$b64": base64.b64encode(value).decode()}
     if isinstance(value, datetime):
-        moment = value.replace(tzinfo=UTC) if value.tzinfo is None else value
-        return {"$datetime": moment.isoformat()}
+        return {"$datetime": value.isoformat()}
     if isinstance(value, date):
         return {"$date": value.isoformat()}
     return value
@@ -92,14 +91,14 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def write_backup(engine: Engine, path: Path) -> dict[str, int]:
-    """Write every table's rows, as of one moment, to `path`; the row count of each table."""
+def write_backup(engine: Engine, path: Path, *, now: datetime) -> dict[str, int]:
+    """Write every table's rows, as of one moment (`now`), to `path`; each table's row count."""
     counts: dict[str, int] = {}
     temporary = path.with_name(path.name + ".partial")
     with snapshot(engine) as connection, gzip.open(temporary, "wt", encoding="utf-8") as out:
         header = {
             "format": FORMAT,
-            "created": datetime.now(UTC).isoformat(),
+            "created": now.isoformat(),
             "revisions": _revisions_of(connection),
         }
         out.write(json.dumps(header) + "\n")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.db import Base
+from kiosk.db import Base, UtcDateTime
 
 
 class RecordRow(Base):
@@ -23,14 +23,14 @@ class RecordRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | erased
     pin_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
     pin_failures: Mapped[int] = mapped_column(Integer, default=0)
-    pin_not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    pin_not_before: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     recovery_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
     recovery_failures: Mapped[int] = mapped_column(Integer, default=0)
     recovery_locked_until: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), nullable=True
+        UtcDateTime, nullable=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class RecordFileRow(Base):
@@ -45,7 +45,7 @@ class RecordFileRow(Base):
     jwe: Mapped[str] = mapped_column(Text)
     masked: Mapped[bool] = mapped_column(Boolean, default=False)
     added_by: Mapped[str] = mapped_column(String(160))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class RecordAccessRow(Base):
@@ -55,7 +55,7 @@ class RecordAccessRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_pk: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     event: Mapped[str] = mapped_column(String(24))
     actor: Mapped[str] = mapped_column(String(24))  # clinician | holder_pin | holder | kiosk
     user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Date, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kiosk.db import Base
+from kiosk.db import Base, UtcDateTime
 
 
 class CardRow(Base):
@@ -20,7 +20,7 @@ class CardRow(Base):
     issued: Mapped[date] = mapped_column(Date)
     expires: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # HMAC of the normalised Latin name + birth date (full, and year only): staff
     # find a holder without the registry keeping names in clear.
     lookup_key: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)

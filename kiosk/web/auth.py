@@ -8,9 +8,12 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, request
 from flask import session as cookie_session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from kiosk.domain.accounts.users import StaffUser
+from kiosk.domain.clock import Clock
 from kiosk.models.accounts import UserRow
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,6 +59,32 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return cast(F, wrapped)
 
     return decorate
+
+
+def clocked_signer(clock: Clock) -> type[TimestampSigner]:
+    """itsdangerous' timed signer, aged by `clock` instead of the machine's time."""
+
+    class ClockedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock.now().timestamp())
+
+    return ClockedSigner
+
+
+class ClockedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, aged by the app's clock: a permanent session (the
+    records page's clinician, EHCARD_CLINICIAN_SESSION_SECONDS) expires by it. The cookie's
+    Expires stays on the machine's time: it is for the browser, which has its own clock.
+    The app's session interface is kiosk.web.api's CookielessListsSession, built on this."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.signer = clocked_signer(clock)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        serializer = super().get_signing_serializer(app)
+        if serializer is not None:
+            serializer.signer = self.signer
+        return serializer
 
 
 def init_auth(app: Flask, load_row: Callable[[int], UserRow | None]) -> LoginManager:

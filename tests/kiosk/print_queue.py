@@ -1,12 +1,13 @@
-"""Helpers for print queue tests: a clock the tests move, a worker, issued cards."""
+"""Helpers for print queue tests: a worker on a clock the tests move, issued cards."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from kiosk.context import Services
 from kiosk.db import session_scope
 from kiosk.domain.cards import registry
+from kiosk.domain.clock import Clock, today
 from kiosk.domain.printing.printers import Printer
 from kiosk.domain.printing.worker import PrintSetup, PrintWorker
 from signing.issuance import IssuedCard
@@ -22,19 +23,6 @@ REFERENCE_PROFILE = {
     "emergency_contact": {"name": "Moussa", "phone": "+33612345678"},
     "languages": ["ti", "fr"],
 }
-
-
-class Clock:
-    """Now, until a test moves it on."""
-
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def make_worker(services: Services, printer: Printer, clock: Clock) -> PrintWorker:
@@ -55,5 +43,5 @@ def issue(services: Services) -> IssuedCard:
             services.settings,
             services.keyring,
             REFERENCE_PROFILE,
-            today=datetime.now(UTC).date(),
+            today=today(services.clock),
         )

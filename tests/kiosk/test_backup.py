@@ -66,7 +66,8 @@ def _counts(url: str) -> dict[str, int]:
 def backup_file(app: Flask, tmp_path: Path) -> Path:
     _populate(app)
     path = tmp_path / "ehcard.backup.gz"
-    write_backup(app.extensions["ehcard"].engine, path)
+    hub = app.extensions["ehcard"]
+    write_backup(hub.engine, path, now=hub.clock.now())
     return path
 
 
@@ -136,7 +137,8 @@ def test_restore_into_postgresql_and_new_rows_continue_the_ids(
         engine = db.make_engine(url)
         restore_backup(engine, backup_file)
         # Appending seals the log's head with the instance's audit key: the instance's sessions.
-        sessions = session_factory(app.extensions["ehcard"].settings, engine)
+        hub = app.extensions["ehcard"]
+        sessions = session_factory(hub.settings, engine, hub.clock)
         with session_scope(sessions) as session:
             assert verify_chain(session) == []
             record_event(session, "card.print", actor="staff:1", subject="card:next")

@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from app import create_app
 from kiosk.context import Services
 from kiosk.db import session_scope
+from kiosk.domain.clock import MovableClock
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.printing.printers import FileSpool, NetworkPrinter
 from kiosk.domain.printing.queue import JobStatus, PrintJobError
@@ -26,7 +27,7 @@ from signing.issuance import IssuedCard
 from signing.verifier import Verifier
 from tests.escpos_stream import parse_job
 from tests.kiosk.fake_printer import FakePrinter
-from tests.kiosk.print_queue import Clock, issue, make_worker
+from tests.kiosk.print_queue import issue, make_worker
 
 
 @pytest.fixture
@@ -43,12 +44,13 @@ def fake_printer() -> Iterator[FakePrinter]:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> MovableClock:
+    """The print worker's clock, which the tests move on."""
+    return MovableClock()
 
 
 @pytest.fixture
-def worker(services: Services, fake_printer: FakePrinter, clock: Clock) -> PrintWorker:
+def worker(services: Services, fake_printer: FakePrinter, clock: MovableClock) -> PrintWorker:
     """The print worker on the fake printer, with short timeouts: a stall shows in 0.3 s."""
     network = NetworkPrinter("127.0.0.1", fake_printer.port, timeout=0.3, print_timeout=2.0)
     return make_worker(services, network, clock)
@@ -114,7 +116,7 @@ FAULTS = {
 
 
 def test_each_printer_fault_keeps_the_job_and_it_prints_once_cleared(
-    services: Services, worker: PrintWorker, fake_printer: FakePrinter, clock: Clock
+    services: Services, worker: PrintWorker, fake_printer: FakePrinter, clock: MovableClock
 ) -> None:
     for fault, (behaviour, shown, error) in FAULTS.items():
         issued = issue(services)
@@ -128,7 +130,7 @@ def test_each_printer_fault_keeps_the_job_and_it_prints_once_cleared(
         assert error in (job_row(services, job_id).last_error or ""), fault
         assert worker.run_once() is None, fault  # backing off, not hammering the printer
         fake_printer.paper, fake_printer.stall = True, False
-        clock.advance(seconds=3)
+        clock.advance(timedelta(seconds=3))
         assert worker.run_once() == job_id
         assert status(services, job_id).status == "done", fault
         assert_printed_card_verifies(fake_printer.printed.pop(), services, issued)
@@ -144,34 +146,34 @@ def test_each_printer_fault_keeps_the_job_and_it_prints_once_cleared(
 
 
 def test_repeated_failures_wait_for_staff_and_reprint_resumes(
-    services: Services, worker: PrintWorker, fake_printer: FakePrinter, clock: Clock
+    services: Services, worker: PrintWorker, fake_printer: FakePrinter, clock: MovableClock
 ) -> None:
     job_id = enqueue(services, issue(services))
     fake_printer.stall = True
     worker.printer = NetworkPrinter("127.0.0.1", fake_printer.port, timeout=0.1)
     for _ in range(MAX_ATTEMPTS):
         worker.run_once()
-        clock.advance(minutes=2)
+        clock.advance(timedelta(minutes=2))
     row = job_row(services, job_id)
     assert (row.status, row.attempts, row.next_attempt_at) == ("failed", MAX_ATTEMPTS, None)
     assert worker.run_once() is None
     fake_printer.stall = False
     with session_scope(services.sessions) as session:
-        printing.reprint(session, job_id, now=clock())
+        printing.reprint(session, job_id, now=clock.now())
     assert status(services, job_id).status == "queued"
     worker.run_once()
     assert status(services, job_id).status == "done"
 
 
 def test_reprint_within_the_grace_period_then_erasure_and_refusal(
-    services: Services, worker: PrintWorker, fake_printer: FakePrinter, clock: Clock
+    services: Services, worker: PrintWorker, fake_printer: FakePrinter, clock: MovableClock
 ) -> None:
     issued = issue(services)
     job_id = enqueue(services, issued)
     worker.run_once()
-    clock.advance(minutes=10)
+    clock.advance(timedelta(minutes=10))
     with session_scope(services.sessions) as session:
-        printing.reprint(session, job_id, now=clock())
+        printing.reprint(session, job_id, now=clock.now())
     worker.run_once()
     assert len(fake_printer.printed) == 2
     assert_printed_card_verifies(fake_printer.printed[1], services, issued)
@@ -179,7 +181,7 @@ def test_reprint_within_the_grace_period_then_erasure_and_refusal(
         cards = session.scalars(select(CardRow)).all()
     assert [card.card_id for card in cards] == [issued.card.card_id]  # reprinted, not reissued
     assert audit_actions(services)[-2:] == ["card.reprint", "card.print"]
-    clock.advance(minutes=6)  # 16 minutes after the first print
+    clock.advance(timedelta(minutes=6))  # 16 minutes after the first print
     worker.run_once()  # every turn erases what has outlived its grace
     row = job_row(services, job_id)
     assert row.sealed is None and row.erased_at is not None and row.status == "done"
@@ -190,17 +192,17 @@ def test_reprint_within_the_grace_period_then_erasure_and_refusal(
             PrintJobError, match=r"erased 15 minutes after printing.*reissue the card"
         ) as caught,
     ):
-        printing.reprint(session, job_id, now=clock())
+        printing.reprint(session, job_id, now=clock.now())
     assert caught.value.code == "job_erased"
 
 
 def test_reprint_is_refused_on_time_and_unprinted_jobs_expire(
-    services: Services, worker: PrintWorker, clock: Clock
+    services: Services, worker: PrintWorker, clock: MovableClock
 ) -> None:
     printed = enqueue(services, issue(services))
     worker.run_once()
     with session_scope(services.sessions) as session, pytest.raises(PrintJobError) as caught:
-        printing.reprint(session, printed, now=clock() + timedelta(minutes=15))
+        printing.reprint(session, printed, now=clock.now() + timedelta(minutes=15))
     assert caught.value.code == "job_erased"  # even before the worker's next turn erases it
     never_printed = enqueue(services, issue(services))
     with session_scope(services.sessions) as session:
@@ -311,7 +313,7 @@ def test_app_worker_prints_in_its_thread_to_the_instance_spool_by_default(
 
 
 def test_the_spool_keeps_a_job_as_long_as_its_data_and_no_longer(
-    app: Flask, services: Services, clock: Clock
+    app: Flask, services: Services, clock: MovableClock
 ) -> None:
     spool = app.extensions["ehcard.print_worker"].printer
     assert isinstance(spool, FileSpool)
@@ -321,10 +323,10 @@ def test_the_spool_keeps_a_job_as_long_as_its_data_and_no_longer(
     worker.run_once()
     printed, _ = parse_job(spool.read(job_id))
     assert_printed_card_verifies(printed, services, issued)
-    clock.advance(minutes=14)
+    clock.advance(timedelta(minutes=14))
     worker.run_once()
     assert spool.spooled() == {job_id}  # a misprint may still be reprinted
-    clock.advance(minutes=1)
+    clock.advance(timedelta(minutes=1))
     worker.run_once()
     assert job_row(services, job_id).sealed is None
     assert spool.spooled() == set() and list(spool.folder.iterdir()) == []

@@ -143,7 +143,7 @@ def test_a_backup_taken_while_cards_are_issued_restores_consistent(
         with Kiosks(services) as kiosks:
             kiosks.wait_for(BEFORE)
             _issue_between_table_reads(engine, kiosks)
-            counts = write_backup(engine, backup)
+            counts = write_backup(engine, backup, now=services.clock.now())
             kiosks.wait_for(kiosks.issued + 1)  # still issuing after the backup
     finally:
         engine.dispose()
@@ -155,7 +155,8 @@ def test_a_backup_taken_while_cards_are_issued_restores_consistent(
         try:
             restore_backup(target, backup)
             assert _invariant(target) == []
-            with session_scope(session_factory(services.settings, target)) as session:
+            sessions = session_factory(services.settings, target, services.clock)
+            with session_scope(sessions) as session:
                 assert verify_chain(session) == []
         finally:
             target.dispose()

@@ -13,6 +13,7 @@ import requests
 from sqlalchemy import create_engine
 
 from kiosk.config import Settings, load_settings
+from kiosk.domain.clock import SystemClock
 from kiosk.sessions import session_factory
 from tests.deployment import Deployment
 from tests.kiosk.records.conftest import IssuedRecord, issue_record
@@ -96,7 +97,7 @@ def _record(deployment: Deployment) -> IssuedRecord:
     settings = load_settings(environ=deployment.env)
     engine = create_engine(settings.database_url)
     try:
-        hub = SimpleNamespace(sessions=session_factory(settings, engine))
+        hub = SimpleNamespace(sessions=session_factory(settings, engine, SystemClock()))
         return issue_record(SimpleNamespace(extensions={"ehcard": hub}))  # type: ignore[arg-type]
     finally:
         engine.dispose()

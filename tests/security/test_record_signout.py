@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from kiosk.cli import main
 from kiosk.db import session_scope
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import clock_of
 from kiosk.models.staff import StaffSessionRow
 from tests.kiosk.records.conftest import issue_record
 from tests.security.signin_support import PASSWORD, Browser, Site, served
@@ -97,7 +97,6 @@ def test_a_record_page_session_ends_at_its_maximum_age(tmp_path: Path) -> None:
         clinician, manifest = _record_session(site)
         age = timedelta(seconds=site.app.extensions["ehcard"].settings.clinician_session_seconds)
         with session_scope(site.app.extensions["ehcard"].sessions) as session:
-            session.execute(
-                update(StaffSessionRow).values(started_at=utc_now() - age - timedelta(minutes=1))
-            )
+            started = clock_of(session).now() - age - timedelta(minutes=1)
+            session.execute(update(StaffSessionRow).values(started_at=started))
         assert clinician.record_api(manifest, {}).status_code == 401

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,13 @@ from app import create_app
 from kiosk.config import ConfigError
 from kiosk.context import Services
 from kiosk.db import session_scope
+from kiosk.domain.clock import MovableClock
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.printing.printers import FileSpool
 from kiosk.domain.printing.worker import PrintWorker, build_print_worker, render_job
 from kiosk.models.printing import PrintJobRow
 from tests.databases import fresh_database
-from tests.kiosk.print_queue import Clock, make_worker
+from tests.kiosk.print_queue import make_worker
 from tests.kiosk.reception.conftest import Holder
 from tests.security.spool_support import CardSecrets, find_leaks, leaks_in
 from tests.servers import serving
@@ -88,7 +90,7 @@ def test_nothing_on_disk_or_in_the_logs_keeps_a_card_secret_after_the_grace_peri
                 _issue_at_the_kiosk(base)
         secrets = _secrets(services)
         assert len(secrets) == CARDS
-        clock = Clock()
+        clock = MovableClock()
         worker = make_worker(services, app.extensions["ehcard.print_worker"].printer, clock)
         _print_everything(worker)
         with session_scope(services.sessions) as session:
@@ -100,7 +102,7 @@ def test_nothing_on_disk_or_in_the_logs_keeps_a_card_secret_after_the_grace_peri
                                   worker.setup)  # fmt: skip
         assert leaks_in("a rendered job", rendered, secrets)
 
-        clock.advance(minutes=services.settings.print_job_grace_minutes, seconds=1)
+        clock.advance(timedelta(minutes=services.settings.print_job_grace_minutes, seconds=1))
         worker.run_once()
 
         with session_scope(services.sessions) as session:
@@ -151,7 +153,7 @@ def test_production_refuses_the_file_printer_unless_told_it_is_unsafe(
     services: Services = app.extensions["ehcard"]
     try:
         # The print worker's own process (`ehcard print-worker`) builds it the same way.
-        worker = build_print_worker(services.settings, services.sessions)
+        worker = build_print_worker(services.settings, services.sessions, services.clock)
         assert isinstance(worker.printer, FileSpool)
         assert worker.printer.folder == tmp_path / "spool"
     finally:

@@ -46,7 +46,7 @@ from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import end_session, open_session
 from kiosk.domain.accounts.users import StaffUser, hash_password, password_matches
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import aware, utc_now
+from kiosk.domain.clock import clock_of
 from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.models.accounts import UserRow
 from kiosk.models.staff import LoginThrottleRow
@@ -105,7 +105,7 @@ def sign_in(
 
     `replaces` is the token of a session this browser already holds: it ends.
     """
-    now = utc_now()
+    now = clock_of(factory).now()
     claimed = _claim(factory, settings, username, address, now)
     row = claimed.user
     if claimed.refused is not None:
@@ -164,7 +164,7 @@ def _claim(
         else:
             count = _claim_account(session, user.id, settings.login_max_failures, now, lockout)
             session.refresh(user)
-            ends = aware(user.locked_until)
+            ends = user.locked_until
             locked = ends - now if ends is not None and ends > now else lockout
         if count is None:
             # A locked account or name spends no try of the address.
@@ -281,7 +281,7 @@ def _refund_counter(session: Session, key: str) -> None:
 
 def _wait(session: Session, key: str, now: datetime, default: timedelta) -> timedelta:
     """How long the counter `key` stays locked."""
-    ends = aware(session.scalar(select(LoginThrottleRow.locked_until).where(
-        LoginThrottleRow.key == key
-    )))  # fmt: skip
+    ends = session.scalar(
+        select(LoginThrottleRow.locked_until).where(LoginThrottleRow.key == key)
+    )
     return ends - now if ends is not None and ends > now else default

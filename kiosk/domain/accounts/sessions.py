@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kiosk.config import Settings
-from kiosk.domain.clock import utc
 from kiosk.models.staff import StaffSessionRow
 
 # Last-seen is written at most this often: the idle time-out is this coarse.
@@ -68,7 +67,7 @@ def check_session(
         return SessionCheck("missing")
     if row.ended_at is not None:
         return SessionCheck(row.end_reason or "ended", row.user_id)
-    started, seen = utc(row.started_at), utc(row.last_seen_at)
+    started, seen = row.started_at, row.last_seen_at
     console = row.area == "console"
     longest = (
         timedelta(hours=settings.staff_session_hours)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
+from kiosk.domain.clock import clock_of
 from kiosk.models.accounts import ROLES, UserRow
 
 PASSWORD_MIN_LENGTH = 12
@@ -79,7 +79,7 @@ def add_user(
         password_hash=hash_password(password),
         active=True,
         failed_logins=0,
-        created_at=datetime.now(UTC),
+        created_at=clock_of(session).now(),
     )
     session.add(row)
     session.flush()

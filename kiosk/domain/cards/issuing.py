@@ -12,7 +12,7 @@ is what the print status page polls.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from kiosk.domain import audit
 from kiosk.domain.accounts.users import StaffUser
 from kiosk.domain.cards.card_record import record_items
 from kiosk.domain.cards.registry import find_card, issue_card
+from kiosk.domain.clock import clock_of
 from kiosk.domain.keys.keyring import Keyring
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.records.store import create_record
@@ -140,7 +141,7 @@ def issue_for_holder(
         services.settings,
         services.keyring,
         profile,
-        today=today or datetime.now(UTC).date(),
+        today=today or clock_of(session).now().date(),
         provenance=provenance,
         issuance_key=issuance_key,
     )

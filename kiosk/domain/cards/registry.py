@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select
@@ -15,6 +15,7 @@ from cards.model import Provenance, record_id, revocation_id
 from cards.profile import parse_holder_profile
 from kiosk.config import Settings
 from kiosk.domain.cards import holder_index
+from kiosk.domain.clock import clock_of
 from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.domain.keys.keyring import Keyring
 from kiosk.domain.printing import queue as printing
@@ -72,7 +73,7 @@ def issue_card(
             issued=card.issued,
             expires=card.expires,
             status="active",
-            created_at=datetime.now(UTC),
+            created_at=clock_of(session).now(),
             lookup_key=keys.full,
             lookup_key_year=keys.year,
             holder_sealed=holder_index.seal_holder(secrets, card.card_id, holder),

@@ -18,7 +18,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from cards.valuesets import UI_LANGUAGES
 from kiosk.config import ConfigError, Settings
 from kiosk.domain import audit
 from kiosk.domain.audit import record_event
+from kiosk.domain.clock import clock_of
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
 from signing.issuance import IssuedCard
@@ -67,17 +68,6 @@ class JobStatus:
     message: str
     kind: str
     reprintable: bool
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without their zone; every stored time is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def load_job_key(settings: Settings) -> bytes:
@@ -159,7 +149,7 @@ def _check_language(language: str) -> None:
 
 
 def _enqueue(session: Session, card_id: bytes, kind: str, data: dict[str, str]) -> int:
-    now = utc_now()
+    now = clock_of(session).now()
     row = PrintJobRow(
         card_id=card_id, kind=kind, status="queued", attempts=0, created_at=now, updated_at=now
     )
@@ -229,7 +219,7 @@ def reprint(
 
     `actor` is who asked (the audit log's actor: audit.KIOSK, audit.user(7)).
     """
-    now = now or utc_now()
+    now = now or clock_of(session).now()
     grace = session.info.get(GRACE_INFO)
     if not isinstance(grace, timedelta):
         raise PrintJobError("this database session has no print grace period", code="no_job_key")
@@ -241,7 +231,7 @@ def reprint(
             "Reissue it instead.",
             code="card_revoked",
         )
-    printed = aware(row.printed_at)
+    printed = row.printed_at
     # Refused on time, whether or not the worker has erased the data yet.
     if printed is not None and (row.sealed is None or now >= printed + grace):
         raise PrintJobError(
@@ -283,7 +273,7 @@ def purge_print_data(
     session: Session, *, grace: timedelta, unprinted: timedelta, now: datetime | None = None
 ) -> int:
     """Erase the data of jobs printed more than `grace` ago, or never printed for `unprinted`."""
-    now = now or utc_now()
+    now = now or clock_of(session).now()
     printed_before, created_before = now - grace, now - unprinted
     rows = session.scalars(
         select(PrintJobRow).where(
@@ -301,7 +291,7 @@ def purge_print_data(
 
 def erase_card_jobs(session: Session, card_id: bytes, *, now: datetime | None = None) -> int:
     """Erase the kept data of every job of a card (card and slip): a revoked card never prints."""
-    now = now or utc_now()
+    now = now or clock_of(session).now()
     rows = session.scalars(
         select(PrintJobRow).where(PrintJobRow.card_id == card_id, PrintJobRow.sealed.is_not(None))
     ).all()

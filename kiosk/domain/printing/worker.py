@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +31,7 @@ from kiosk.db import session_scope
 from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards.card_files import card_fonts
+from kiosk.domain.clock import Clock
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.printing.printers import Printer, PrinterFault, printer_from_setting
 from kiosk.models.printing import PrintJobRow
@@ -114,7 +114,7 @@ class PrintWorker:
         setup: PrintSetup,
         grace: timedelta,
         unprinted: timedelta,
-        clock: Callable[[], datetime] = printing.utc_now,
+        clock: Clock,
         poll_seconds: float = 1.0,
     ) -> None:
         self.printer = printer
@@ -133,12 +133,12 @@ class PrintWorker:
             session.execute(
                 update(PrintJobRow)
                 .where(PrintJobRow.status == "printing")
-                .values(status="queued", updated_at=self.clock())
+                .values(status="queued", updated_at=self.clock.now())
             )
 
     def run_once(self) -> int | None:
         """Erase expired data, then print the oldest due job; its id, or None if none was due."""
-        now = self.clock()
+        now = self.clock.now()
         with session_scope(self.sessions) as session:
             printing.purge_print_data(session, grace=self.grace, unprinted=self.unprinted, now=now)
         self.erase_spooled()
@@ -188,7 +188,7 @@ class PrintWorker:
         self.printer.erase(held - live)
 
     def _record(self, job_id: int, status: str, error: str | None, *, retry: bool) -> None:
-        now = self.clock()
+        now = self.clock.now()
         with session_scope(self.sessions) as session:
             row = session.get(PrintJobRow, job_id)
             if row is None:
@@ -235,7 +235,9 @@ class PrintWorker:
             self._thread = None
 
 
-def build_print_worker(settings: Settings, sessions: sessionmaker[Session]) -> PrintWorker:
+def build_print_worker(
+    settings: Settings, sessions: sessionmaker[Session], clock: Clock
+) -> PrintWorker:
     """The worker for the configured printer, not started."""
     legacy = settings.instance / LEGACY_PRINTER_FILE
     if legacy.is_file():
@@ -253,11 +255,12 @@ def build_print_worker(settings: Settings, sessions: sessionmaker[Session]) -> P
         setup=PrintSetup.from_settings(settings),
         grace=timedelta(minutes=settings.print_job_grace_minutes),
         unprinted=timedelta(hours=settings.print_job_unprinted_hours),
+        clock=clock,
     )
 
 
 def print_worker_for(
-    settings: Settings, sessions: sessionmaker[Session], *, testing: bool = False
+    settings: Settings, sessions: sessionmaker[Session], clock: Clock, *, testing: bool = False
 ) -> PrintWorker | None:
     """The app's worker, started in a thread; None when it runs elsewhere.
 
@@ -268,7 +271,7 @@ def print_worker_for(
     """
     if settings.print_worker == "external" or not settings.is_development:
         return None
-    worker = build_print_worker(settings, sessions)
+    worker = build_print_worker(settings, sessions, clock)
     if settings.print_worker == "thread" or not testing:
         worker.start()
     return worker

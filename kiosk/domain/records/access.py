@@ -10,7 +10,7 @@ delay, so parallel guesses get one check at a time, never a batch at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,6 +22,7 @@ from kiosk.domain import audit
 from kiosk.domain.accounts.users import StaffUser
 from kiosk.domain.audit import record_event
 from kiosk.domain.cards.registry import RegistryError, find_card
+from kiosk.domain.clock import clock_of
 from kiosk.domain.records.credentials import normalise_recovery_code, secret_matches
 from kiosk.domain.records.errors import BadRecordRequest, PasscodeRejected, SignInFailed, Throttled
 from kiosk.domain.records.log import BREAK_GLASS_REASONS, clean_label, log_access
@@ -50,17 +51,12 @@ class OpenedRecord:
     break_glass: bool
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands datetimes back without their zone; every stored time is UTC.
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
-
 def _served(
     session: Session, row: RecordRow, *, include_masked: bool
 ) -> tuple[list[ServedFile], int]:
     files = item_files(session, row)
     served = [
-        ServedFile(f.file_id, f.jwe, _aware(f.added_at) or f.added_at)
+        ServedFile(f.file_id, f.jwe, f.added_at)
         for f in files
         if include_masked or not f.masked
     ]
@@ -71,7 +67,7 @@ def open_with_pin(
     factory: sessionmaker[Session], settings: Settings, manifest_id: str, pin: str, recipient: str
 ) -> OpenedRecord:
     """Open as the SHL protocol does: PIN as passcode, `recipient` as the facility."""
-    now = datetime.now(UTC)
+    now = clock_of(factory).now()
     pin_hash, failures = _claim_attempt(factory, settings, manifest_id, now)
     matched = secret_matches(pin_hash, pin)  # slow (argon2id): outside any transaction
     facility = clean_label(recipient)
@@ -101,7 +97,7 @@ def open_with_pin(
             return OpenedRecord(row.record_id, row.manifest_id, tuple(served), withheld, False)
         delay = min(MAX_DELAY_SECONDS, settings.record_pin_delay_seconds * 2 ** (failures - 1))
         # Counted from the answer, not the request: the slow hash must not eat the delay.
-        row.pin_not_before = datetime.now(UTC) + timedelta(seconds=delay)
+        row.pin_not_before = clock_of(session).now() + timedelta(seconds=delay)
         log_access(
             session, row, event="pin_failed", actor=audit.HOLDER_PIN, who="PIN", facility=facility
         )
@@ -147,7 +143,7 @@ def _claim_attempt(
                 "with the recovery code; a clinician can sign in instead",
                 remaining=0,
             )
-        wait = (_aware(row.pin_not_before) or now) - now
+        wait = (row.pin_not_before or now) - now
         raise Throttled(
             "too many attempts: wait before trying the PIN again",
             retry_after=max(1, int(wait.total_seconds() + 0.999)),
@@ -198,7 +194,7 @@ def sign_in_holder(
     parallel guesses get no more checks than `recovery_attempts`.
     """
     card_code = card_code.strip().upper()
-    now = datetime.now(UTC)
+    now = clock_of(factory).now()
     failure = SignInFailed("this card code and recovery code do not match")
     with session_scope(factory) as session:
         try:
@@ -213,7 +209,7 @@ def sign_in_holder(
         record_pk, recovery_hash = row.id, row.recovery_hash
         if _claim_recovery(session, settings, record_pk, now) is None:
             session.refresh(row)
-            locked_until = _aware(row.recovery_locked_until) or now
+            locked_until = row.recovery_locked_until or now
             raise Throttled(
                 "too many wrong recovery codes: try again later",
                 retry_after=int((locked_until - now).total_seconds()) + 1,

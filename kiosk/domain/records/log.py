@@ -8,11 +8,12 @@ with ids only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.clock import clock_of
 from kiosk.models.records import RecordAccessRow, RecordRow
 
 EVENTS = frozenset(
@@ -48,7 +49,7 @@ def log_access(
         raise ValueError(f"unknown access-log event {event!r}")
     entry = RecordAccessRow(
         record_pk=row.id,
-        at=datetime.now(UTC),
+        at=clock_of(session).now(),
         event=event,
         actor=actor,
         user_id=user_id,
@@ -81,7 +82,7 @@ def access_log(session: Session, row: RecordRow) -> list[AccessEntry]:
     )
     return [
         AccessEntry(
-            at=r.at.replace(tzinfo=UTC) if r.at.tzinfo is None else r.at,
+            at=r.at,
             event=r.event,
             actor=r.actor,
             who=r.who,

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from cards.record import ItemKind, RecordItem
 from cards.record_fhir import item_resource, summary_bundle, to_json_bytes
 from kiosk.domain import audit
 from kiosk.domain.audit import record_event
+from kiosk.domain.clock import clock_of
 from kiosk.domain.records.credentials import check_pin, hash_secret, new_recovery_code
 from kiosk.domain.records.errors import AccessRefused, BadRecordRequest, RecordGone, RecordNotFound
 from kiosk.domain.records.log import log_access
@@ -30,10 +31,6 @@ from kiosk.models.records import RecordAccessRow, RecordFileRow, RecordRow
 from signing import records as crypto
 
 MAX_ITEM_JWE_CHARS = 64 * 1024
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def find_record(
@@ -92,7 +89,7 @@ def create_record(
     if session.scalar(select(RecordRow.id).where(RecordRow.record_id == record_id)) is not None:
         raise BadRecordRequest(f"card {card.card_code} already has a record")
     key = crypto.file_key(card.record_key, record_id)
-    now = _now()
+    now = clock_of(session).now()
     recovery_code = new_recovery_code()
     row = RecordRow(
         record_id=record_id,
@@ -153,7 +150,8 @@ def add_item_file(session: Session, row: RecordRow, jwe: str, *, added_by: str) 
     header = crypto.parse_header(jwe)
     if header["cty"] != crypto.FHIR_JSON:
         raise BadRecordRequest(f"an item file's content type is {crypto.FHIR_JSON}")
-    file_row = _add_file(session, row, jwe, role="item", added_by=added_by, at=_now())
+    now = clock_of(session).now()
+    file_row = _add_file(session, row, jwe, role="item", added_by=added_by, at=now)
     session.flush()
     return file_row
 
@@ -177,7 +175,8 @@ def add_document(
     if not patient_url.startswith("urn:uuid:") or len(patient_url) != 45:
         raise BadRecordRequest("patient must be the urn:uuid: of the record's Patient")
     jwe = _encrypt_item(key, item, patient_url, limits)
-    file_row = _add_file(session, row, jwe, role="item", added_by=added_by, at=_now())
+    now = clock_of(session).now()
+    file_row = _add_file(session, row, jwe, role="item", added_by=added_by, at=now)
     session.flush()
     return file_row
 
@@ -210,7 +209,7 @@ def erase_record(session: Session, record_id: str, *, actor: str = audit.SYSTEM)
     session.execute(delete(RecordFileRow).where(RecordFileRow.record_pk == row.id))
     row.status = "erased"
     row.pin_hash = None
-    row.erased_at = _now()
+    row.erased_at = clock_of(session).now()
     log_access(session, row, event="erased", actor=audit.KIOSK, who=actor, files=count)
     record_event(
         session,
@@ -239,7 +238,7 @@ def rekey_record(
     if crypto.manifest_id(old_key, old_record_id) != old.manifest_id:
         raise AccessRefused("this record key is not the old card's")
     new_key = crypto.file_key(new_card.record_key, new_card.record_id)
-    now = _now()
+    now = clock_of(session).now()
     recovery_code = new_recovery_code()
     new = RecordRow(
         record_id=new_card.record_id,

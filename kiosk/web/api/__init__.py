@@ -14,13 +14,13 @@ import re
 from importlib import resources
 
 from flask import Blueprint, Flask, Request, Response, current_app, jsonify, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession
 
 from cards.errors import CardError
 from kiosk.context import services
 from kiosk.db import session_scope
 from kiosk.domain.cards import registry
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import Clock, today
 from kiosk.domain.publication import (
     CBOR,
     DocumentCache,
@@ -29,6 +29,7 @@ from kiosk.domain.publication import (
     trust_etag,
     trust_json,
 )
+from kiosk.web.auth import ClockedCookieSessions
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 CACHE_EXTENSION = "ehcard.list_documents"
@@ -125,10 +126,10 @@ def revocations(kid: str) -> Response:
             f"this server publishes no revocation list for issuer {issuer_kid.hex()}",
             code="unknown_list_issuer",
         )
-    today = utc_now().date()
+    day = today(services().clock)
     with session_scope(services().sessions) as session:
         counter = registry.list_counter(session, issuer_kid)
-        key = ListKey(issuer_kid, counter, since, today)
+        key = ListKey(issuer_kid, counter, since, day)
         etag = key.etag("json" if as_json else "cbor")
         unchanged = _not_modified(etag, as_json=as_json, negotiated=not suffixed)
         if unchanged is not None:
@@ -137,7 +138,7 @@ def revocations(kid: str) -> Response:
         document = cache.get(key)
         if document is None:
             document = registry.revocation_list(
-                session, keyring, issuer_kid, since=since, today=today, counter=counter
+                session, keyring, issuer_kid, since=since, today=day, counter=counter
             )
             cache.put(key, document)
     if as_json:
@@ -147,8 +148,9 @@ def revocations(kid: str) -> Response:
     return _cache_headers(response, etag, negotiated=not suffixed)
 
 
-class CookielessListsSession(SecureCookieSessionInterface):
-    """No session under /api: the lists are public, so no cookie is read, set or varied on.
+class CookielessListsSession(ClockedCookieSessions):
+    """The app's cookie sessions (aged by its clock), but none under /api: the lists are
+    public, so no cookie is read, set or varied on.
 
     Shared caches then keep one copy of a list for everyone (no `Vary: Cookie`).
     """
@@ -159,7 +161,7 @@ class CookielessListsSession(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-def init_api(app: Flask) -> None:
+def init_api(app: Flask, clock: Clock) -> None:
     app.extensions[CACHE_EXTENSION] = DocumentCache()
-    app.session_interface = CookielessListsSession()
+    app.session_interface = CookielessListsSession(clock)
     app.register_blueprint(bp)

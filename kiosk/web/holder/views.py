@@ -5,9 +5,7 @@ where the language is.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -30,6 +28,7 @@ from kiosk.context import services
 from kiosk.db import session_scope
 from kiosk.domain import audit
 from kiosk.domain.audit import record_event
+from kiosk.domain.clock import today
 from kiosk.domain.records.access import sign_in_holder
 from kiosk.domain.records.control import change_pin, revoke_lost_card, set_masks
 from kiosk.domain.records.credentials import PinRefused
@@ -69,11 +68,12 @@ def _languages() -> dict[str, Any]:
 def _signed_in_record() -> str | None:
     record_id = session.get("holder_record")
     since = session.get("holder_seen", 0)
-    if not record_id or time.time() - since > services().settings.holder_session_seconds:
+    now = services().clock.now().timestamp()
+    if not record_id or now - since > services().settings.holder_session_seconds:
         for key in ("holder_record", "holder_card", "holder_seen"):
             session.pop(key, None)
         return None
-    session["holder_seen"] = time.time()
+    session["holder_seen"] = now
     return str(record_id)
 
 
@@ -121,7 +121,9 @@ def start() -> Any:
     if language:
         session["lang"] = language
     session.update(
-        holder_record=record_id, holder_card=card_code.strip().upper(), holder_seen=time.time()
+        holder_record=record_id,
+        holder_card=card_code.strip().upper(),
+        holder_seen=services().clock.now().timestamp(),
     )
     return redirect(url_for("holder.log"))
 
@@ -216,7 +218,7 @@ def revoke() -> Any:
     with session_scope(services().sessions) as db:
         row = _record(db)
         if row.status != "erased":
-            revoke_lost_card(db, row, session["holder_card"], today=datetime.now(UTC).date())
+            revoke_lost_card(db, row, session["holder_card"], today=today(services().clock))
     return redirect(url_for("holder.log"))
 
 

@@ -20,7 +20,6 @@ from kiosk.domain import audit
 from kiosk.domain.accounts.logins import Outcome, sign_in
 from kiosk.domain.accounts.sessions import end_session
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import utc_now
 from kiosk.web.auth import begin_signed_in, client_address, end_signed_in, session_token
 from kiosk.web.reception.blueprint import bp
 from kiosk.web.reception.flow import clinician, frame
@@ -64,7 +63,7 @@ def clinician_logout() -> ResponseReturnValue:
     user = clinician()
     if user is not None:
         with db.session_scope(services().sessions) as db_session:
-            end_session(db_session, session_token(), "logout", now=utc_now())
+            end_session(db_session, session_token(), "logout", now=services().clock.now())
             record_event(
                 db_session, "user.logout", actor=audit.user(user.id), subject=audit.KIOSK
             )

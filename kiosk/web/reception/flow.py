@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, cast
 
@@ -41,7 +41,7 @@ NATIVE_NAMES = {
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return services().clock.now()
 
 
 def idle() -> timedelta:

@@ -103,8 +103,7 @@ def wipe(session: Session, token: str) -> None:
 
 def sweep(session: Session, *, now: datetime) -> int:
     """Delete every flow whose idle time has passed; how many were deleted."""
-    # "fetch" drops the deleted rows from the session too, without comparing
-    # datetimes in Python (SQLite hands them back without their UTC zone).
+    # "fetch" drops the deleted rows from the session too, asking the database which.
     result = session.execute(
         delete(FlowRow).where(FlowRow.expires_at <= now),
         execution_options={"synchronize_session": "fetch"},

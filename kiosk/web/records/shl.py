@@ -24,6 +24,7 @@ from kiosk.context import services
 from kiosk.domain.records.access import OpenedRecord, open_with_pin
 from kiosk.domain.records.errors import AccessRefused, BadRecordRequest, RecordGone, RecordNotFound
 from kiosk.models.records import RecordFileRow
+from kiosk.web.auth import clocked_signer
 from signing.records import FHIR_JSON
 
 bp = Blueprint("shl", __name__, url_prefix="/shl")
@@ -31,7 +32,10 @@ MANIFEST_ID_CHARS = 43
 
 
 def _tokens() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(services().settings.secret_key(), salt="ehcard/shl-file/v1")
+    hub = services()
+    return URLSafeTimedSerializer(
+        hub.settings.secret_key(), salt="ehcard/shl-file/v1", signer=clocked_signer(hub.clock)
+    )
 
 
 def _json_body() -> dict[str, Any]:

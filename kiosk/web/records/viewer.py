@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, session
@@ -24,7 +23,7 @@ from kiosk.domain.accounts import logins
 from kiosk.domain.accounts.sessions import end_session
 from kiosk.domain.accounts.users import StaffUser
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import today
 from kiosk.domain.records.access import open_as_clinician
 from kiosk.domain.records.errors import BadRecordRequest, SignInFailed, Throttled
 from kiosk.domain.records.log import BREAK_GLASS_REASONS, log_access
@@ -119,7 +118,7 @@ def sign_in() -> Response:
 def sign_out() -> Response:
     if current_user.is_authenticated:
         with session_scope(services().sessions) as db:
-            end_session(db, session_token(), "logout", now=utc_now())
+            end_session(db, session_token(), "logout", now=services().clock.now())
             record_event(db, "user.logout", actor=audit.user(current_user.id))
     end_signed_in()
     return jsonify({"signed_out": True})
@@ -203,7 +202,7 @@ def add_document_upload(manifest_id: str) -> Response:
         when=request.form.get("when") or None,
         attachment=Attachment(sniff(data), data),
         confirmed=Confirmation(
-            by=_clinician_label(user), on=datetime.now(UTC).date(), staff_id=user.id
+            by=_clinician_label(user), on=today(services().clock), staff_id=user.id
         ),
     )
     with session_scope(services().sessions) as db:

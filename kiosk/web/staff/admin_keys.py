@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from kiosk.context import services
 from kiosk.domain.audit import recent_events, verify_chain
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import today
 from kiosk.domain.keys import trust_admin
 from kiosk.domain.keys.keyring import paths
 from kiosk.models.accounts import UserRow
@@ -57,7 +57,7 @@ def rotate_key() -> Response:
         return redirect(url_for("staff.keys"))
     with database() as session:
         change = trust_admin.rotate(
-            session, services().settings, actor=actor(), today=utc_now().date()
+            session, services().settings, actor=actor(), today=today(services().clock)
         )
     return _after_change(change, _("New issuer key %(kid)s.", kid=change.kid.hex()))
 
@@ -76,7 +76,7 @@ def compromised(kid: str) -> Response:
         ) from exc
     with database() as session:
         change = trust_admin.mark_compromised(
-            session, services().settings, raw, actor=actor(), today=utc_now().date()
+            session, services().settings, raw, actor=actor(), today=today(services().clock)
         )
     return _after_change(change, _("Key %(kid)s is marked compromised.", kid=kid))
 

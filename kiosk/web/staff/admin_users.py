@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from kiosk.context import services
 from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import end_user_sessions
 from kiosk.domain.accounts.users import AccountError, add_user, hash_password
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import aware, utc_now
 from kiosk.models.accounts import UserRow
 from kiosk.web.auth import role_required
 from kiosk.web.staff.blueprint import actor, bp, database
@@ -40,10 +40,10 @@ def _keeps_an_admin(session: Session, row: UserRow) -> None:
 def _users_page(add_form: AddUserForm) -> str:
     with database() as session:
         rows = session.scalars(select(UserRow).order_by(UserRow.username)).all()
-    now = utc_now()
+    now = services().clock.now()
     return render_template(
         "staff/users.html", users=rows, roles=ROLE_LABELS, add_form=add_form,
-        locked={row.id for row in rows if (aware(row.locked_until) or now) > now},
+        locked={row.id for row in rows if (row.locked_until or now) > now},
         role_forms={row.id: RoleForm(formdata=None, role=row.role) for row in rows},
         plain_form=PlainForm(formdata=None), password_form=PasswordResetForm(formdata=None),
     )  # fmt: skip
@@ -86,7 +86,7 @@ def disable(user_id: int) -> Response:
             row = _user(session, user_id)
             _keeps_an_admin(session, row)
             row.active = False
-            ended = end_user_sessions(session, row.id, "disabled", now=utc_now())
+            ended = end_user_sessions(session, row.id, "disabled", now=services().clock.now())
             record_event(
                 session, "user.disable", actor=actor(), subject=audit.user(row.id),
                 details={"sessions_ended": ended},
@@ -135,7 +135,7 @@ def reset_password(user_id: int) -> Response:
         row.password_hash = hash_password(form.password.data or "")
         row.failed_logins = 0
         row.locked_until = None
-        ended = end_user_sessions(session, row.id, "password", now=utc_now())
+        ended = end_user_sessions(session, row.id, "password", now=services().clock.now())
         record_event(
             session, "user.password", actor=actor(), subject=audit.user(row.id),
             details={"sessions_ended": ended},
@@ -157,7 +157,7 @@ def change_role(user_id: int) -> Response:
             if form.role.data != "admin":
                 _keeps_an_admin(session, row)
             previous, row.role = row.role, form.role.data or row.role
-            ended = end_user_sessions(session, row.id, "role", now=utc_now())
+            ended = end_user_sessions(session, row.id, "role", now=services().clock.now())
             record_event(
                 session, "user.role", actor=actor(), subject=audit.user(row.id),
                 details={"from": previous, "to": row.role, "sessions_ended": ended},

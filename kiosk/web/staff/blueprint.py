@@ -19,7 +19,6 @@ from kiosk.db import session_scope
 from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import check_session
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import utc_now
 from kiosk.web.auth import end_signed_in, session_token
 
 bp = Blueprint(
@@ -55,7 +54,9 @@ def _enforce_signed_in_session() -> None:
     token = session_token()
     user_id = int(current_user.id)
     with database() as session:
-        check = check_session(session, services().settings, token, user_id, now=utc_now())
+        check = check_session(
+            session, services().settings, token, user_id, now=services().clock.now()
+        )
         if check.ended in ("idle", "expired"):
             record_event(
                 session, "user.session_end", actor=audit.user(user_id),

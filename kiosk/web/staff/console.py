@@ -21,7 +21,7 @@ from kiosk.domain.cards import registry
 from kiosk.domain.cards.card_detail import card_detail, holder_of
 from kiosk.domain.cards.qrimage import decode_qr_image
 from kiosk.domain.cards.reissue import card_to_profile, read_presented_card, reissue_card
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import today
 from kiosk.domain.printing import queue as printing
 from kiosk.models.registry import CardRow
 from kiosk.web.auth import role_required
@@ -79,7 +79,7 @@ def card(code: str) -> str:
     with database() as session:
         row = registry.find_card(session, code)
         detail = card_detail(
-            session, services().settings, services().keyring, row, today=utc_now().date()
+            session, services().settings, services().keyring, row, today=today(services().clock)
         )
         record_event(session, "card.view", actor=actor(), subject=audit.card(row.card_code))
         job = printing.latest_job(session, row.card_id)
@@ -103,13 +103,13 @@ def revoke(code: str) -> Page:
         reason = Reason[(form.reason.data or "").upper()]
         if form.confirmed.data != "yes":
             detail = card_detail(
-                session, services().settings, services().keyring, row, today=utc_now().date()
+                session, services().settings, services().keyring, row, today=today(services().clock)
             )
             form.confirmed.data = "yes"
             return render_template(
                 "staff/revoke_confirm.html", card=detail, form=form, reason=REASON_LABELS[reason]
             )
-        registry.revoke_card(session, row, reason, today=utc_now().date())
+        registry.revoke_card(session, row, reason, today=today(services().clock))
         record_event(
             session, "card.revoke", actor=actor(), subject=audit.card(row.card_code),
             details={"reason": reason.label},
@@ -163,7 +163,7 @@ def reissue(code: str) -> Page:
     settings, keyring = services().settings, services().keyring
     with database() as session:
         row = registry.find_card(session, code)
-        detail = card_detail(session, settings, keyring, row, today=utc_now().date())
+        detail = card_detail(session, settings, keyring, row, today=today(services().clock))
         if not form.validate_on_submit():
             return render_template("staff/reissue.html", card=detail, form=form)
         try:
@@ -171,7 +171,7 @@ def reissue(code: str) -> Page:
                 profile, source, presented = _profile_from(form, row)
                 reissued = reissue_card(
                     session, settings, keyring, row, profile, source=source, actor=actor(),
-                    today=utc_now().date(), presented=presented,
+                    today=today(services().clock), presented=presented,
                 )  # fmt: skip
         except CardError as error:
             form.submit.errors = [error.message]

@@ -18,7 +18,6 @@ from kiosk.domain.accounts.logins import LoginResult, Outcome, sign_in
 from kiosk.domain.accounts.sessions import end_session
 from kiosk.domain.accounts.users import StaffUser
 from kiosk.domain.audit import record_event
-from kiosk.domain.clock import utc_now
 from kiosk.models.accounts import ROLES
 from kiosk.web.auth import (
     begin_signed_in,
@@ -108,7 +107,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 def logout() -> Response:
     # CSRFProtect has already checked the form's token before this runs.
     with database() as session:
-        end_session(session, session_token(), "logout", now=utc_now())
+        end_session(session, session_token(), "logout", now=services().clock.now())
         record_event(session, "user.logout", actor=actor(), subject=actor())
     end_signed_in()
     cookie_session.clear()

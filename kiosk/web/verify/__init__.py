@@ -9,7 +9,6 @@ them when a network is there; all verification happens in the browser.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from cards.valuesets import UI_LANGUAGES
 from kiosk import db
 from kiosk.context import services
 from kiosk.domain.cards import registry
+from kiosk.domain.clock import today
 from kiosk.web.verify.labels import bundles_version, labels_bundle
 
 bp = Blueprint("verify", __name__, url_prefix="/V")
@@ -109,7 +109,7 @@ def revocation_list(kidhex: str) -> Response:
         raise BadRequest("since must be a counter: a whole number, 0 or more")
     with db.session_scope(ehcard.sessions) as session:
         document = registry.revocation_list(
-            session, ehcard.keyring, kid, since=int(since_text), today=datetime.now(UTC).date()
+            session, ehcard.keyring, kid, since=int(since_text), today=today(services().clock)
         )
     return _cacheable(document, "application/cbor", LIST_CACHE_CONTROL)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kiosk.db import session_scope
 from kiosk.domain.accounts.users import add_user
 from kiosk.domain.cards.issuing import PROGRESS_STATES
+from kiosk.domain.clock import MovableClock
 from kiosk.models.audit import AuditRow
 from kiosk.models.reception import FlowRow
 from kiosk.models.registry import CardRow
@@ -147,11 +148,12 @@ def test_still_here_pushes_back_the_idle_time_only_of_a_live_flow(holder: Holder
 def impatient_kiosk(
     tmp_path_factory: pytest.TempPathFactory, shared_database_url: str
 ) -> Iterator[tuple[Flask, str]]:
-    """A kiosk whose idle timeout is one second."""
+    """A kiosk whose idle timeout is one second, on a clock the tests move."""
     app = build(
         tmp_path_factory.mktemp("impatient"),
         shared_database_url,
         idle_timeout_seconds=1,
+        CLOCK=MovableClock(),
     )
     with serving(app) as url:
         yield app, url
@@ -163,7 +165,7 @@ def test_idle_timeout_wipes_the_flow_on_the_server(impatient_kiosk: tuple[Flask,
     holder.start()
     holder.answer("name", {"name": "Amina Diallo"})
     before = flow_rows(app)
-    time.sleep(1.2)
+    app.extensions["ehcard"].clock.advance(timedelta(seconds=1))
     assert holder.get("/kiosk/birth").url.endswith("/kiosk/")
     assert flow_rows(app) == before - 1
 

@@ -21,6 +21,7 @@ from cards.model import Card
 from cards.record import RecordItem
 from kiosk.db import session_scope
 from kiosk.domain.accounts.users import add_user
+from kiosk.domain.clock import MovableClock
 from kiosk.domain.records.store import create_record
 from kiosk.domain.records.uploads import UploadLimits
 from kiosk.models.registry import CardRow
@@ -86,7 +87,10 @@ def database_url(
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
-    application = create_app({"instance": instance, "database_url": database_url, "TESTING": True})
+    application = create_app(
+        {"instance": instance, "database_url": database_url, "TESTING": True,
+         "CLOCK": MovableClock()}
+    )  # fmt: skip
     yield application
     application.extensions["ehcard"].engine.dispose()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -156,7 +155,7 @@ def test_an_expired_session_cannot_open_records(
     try:
         browser = signed_in(live_server, *clinician)
         assert clinician_manifest(browser, live_server, record.manifest_id).status_code == 200
-        time.sleep(3.1)
+        app.extensions["ehcard"].clock.advance(timedelta(seconds=3))
         assert clinician_manifest(browser, live_server, record.manifest_id).status_code in (
             400,
             401,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -210,7 +209,7 @@ def test_file_links_expire(
     location = open_manifest(live_server, record.manifest_id, embeddedLengthMax=0).json()["files"][
         0
     ]["location"]
-    time.sleep(2.1)
+    app.extensions["ehcard"].clock.advance(timedelta(seconds=2))
     expired = requests.get(location, timeout=TIMEOUT)
     assert expired.status_code == 403
     assert "expired" in expired.json()["message"]

@@ -23,6 +23,7 @@ from kiosk.domain.cards.issuing import (
     issue_for_holder,
 )
 from kiosk.domain.cards.registry import find_card, revoke_card
+from kiosk.domain.clock import clock_of
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.records.credentials import PinRefused, secret_matches
 from kiosk.models.audit import AuditRow
@@ -133,7 +134,7 @@ def test_progress_follows_the_print_job_then_the_registry(
     assert printing.latest_job(session, outcome.card_id) == outcome.print_job
     progress = card_progress(session, outcome.card_code)
     assert (progress.state, progress.final) == ("queued", False)
-    assert printing.claim(session, outcome.print_job, "queued", printing.utc_now())
+    assert printing.claim(session, outcome.print_job, "queued", clock_of(session).now())
     assert card_progress(session, outcome.card_code).state == "printing"
     revoke_card(session, find_card(session, outcome.card_code), Reason.LOST, today=TODAY)
     assert card_progress(session, outcome.card_code).state == "revoked"

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select, text, update
 
 from kiosk.db import session_scope
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import clock_of
 from kiosk.domain.keys.keyring import paths
 from kiosk.models.accounts import UserRow
 from signing.keys import load_private_key
@@ -82,7 +82,8 @@ def test_a_password_reset_replaces_the_old_one_and_signs_the_user_out(
         session.add(UserRow(username="rita", display_name="Rita", role="staff", facility="",
                             password_hash=session.scalars(select(UserRow.password_hash).where(
                                 UserRow.username == "sam")).one(),
-                            active=True, failed_logins=0, created_at=utc_now()))  # fmt: skip
+                            active=True, failed_logins=0,
+                            created_at=clock_of(session).now()))  # fmt: skip
     rita = signed_in(admin.base_url, "rita")
     uid = user_id(console_app, "rita")
     response = admin.post(
@@ -121,7 +122,7 @@ def test_a_locked_account_is_shown_and_can_be_unlocked(console_app: Flask, admin
     with session_scope(services_of(console_app).sessions) as session:
         session.execute(
             update(UserRow).where(UserRow.username == "cleo")
-            .values(locked_until=utc_now().replace(year=2999))
+            .values(locked_until=clock_of(session).now().replace(year=2999))
         )  # fmt: skip
     page = admin.get("/staff/admin/users").text
     assert re.search(r'id="user-cleo">.*?<td>locked</td>', page, re.S)

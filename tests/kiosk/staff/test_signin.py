@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import delete, func, select, update
 
 from kiosk.db import session_scope
-from kiosk.domain.clock import utc_now
+from kiosk.domain.clock import clock_of
 from kiosk.models.accounts import UserRow
 from kiosk.models.audit import AuditRow
 from kiosk.models.staff import LoginThrottleRow, StaffSessionRow
@@ -39,7 +39,8 @@ class Site:
         """Forget earlier tests' sign-ins, throttles and lock-outs (the log stays)."""
         with session_scope(services_of(self.app).sessions) as session:
             session.execute(delete(LoginThrottleRow))
-            session.execute(update(StaffSessionRow).values(ended_at=utc_now(), end_reason="test"))
+            ended = clock_of(session).now()
+            session.execute(update(StaffSessionRow).values(ended_at=ended, end_reason="test"))
             session.execute(
                 update(UserRow).values(failed_logins=0, locked_until=None, active=True)
             )
@@ -61,7 +62,7 @@ class Site:
     def shift_sessions(self, **back: timedelta) -> None:
         """Move every running session's clock fields back, as if that much time had passed."""
         with session_scope(services_of(self.app).sessions) as session:
-            values = {column: utc_now() - delta for column, delta in back.items()}
+            values = {column: clock_of(session).now() - delta for column, delta in back.items()}
             session.execute(update(StaffSessionRow).values(**values))
 
 
