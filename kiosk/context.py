@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import cast
 
@@ -10,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.config import Settings
+from kiosk.db import session_scope
 from kiosk.domain.clock import Clock
 from kiosk.domain.keys import keyring as keyring_service
 
@@ -38,3 +41,11 @@ class Services:
 
 def services() -> Services:
     return cast(Services, current_app.extensions["ehcard"])
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """The one way a request reaches the database: a transaction on the app's sessions,
+    committed when the block ends, rolled back if it raises."""
+    with session_scope(services().sessions) as session:
+        yield session

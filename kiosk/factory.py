@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from kiosk import db
 from kiosk.config import load_settings
-from kiosk.context import Services, services
+from kiosk.context import Services, services, transaction
 from kiosk.domain.clock import Clock, SystemClock, today
 from kiosk.domain.keys import keyring as keyring_service
 from kiosk.domain.printing.worker import print_worker_for
@@ -78,7 +78,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_i18n(app)
 
     def load_user(user_id: int) -> UserRow | None:
-        with sessions() as session:
+        with transaction() as session:
             return session.get(UserRow, user_id)
 
     init_auth(app, load_user)
@@ -113,7 +113,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         """Readiness: the database answers (503 through kiosk.web.errors when it does not)."""
-        with sessions() as session:
+        with transaction() as session:
             session.execute(text("SELECT 1"))
         return {"status": "ok", "issuer": services().keyring.issuer_key.kid.hex()}
 

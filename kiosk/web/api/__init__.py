@@ -17,8 +17,7 @@ from flask import Blueprint, Flask, Request, Response, current_app, jsonify, req
 from flask.sessions import SecureCookieSession
 
 from cards.errors import CardError
-from kiosk.context import services
-from kiosk.db import session_scope
+from kiosk.context import services, transaction
 from kiosk.domain.cards import registry
 from kiosk.domain.clock import Clock, today
 from kiosk.domain.publication import (
@@ -127,7 +126,7 @@ def revocations(kid: str) -> Response:
             code="unknown_list_issuer",
         )
     day = today(services().clock)
-    with session_scope(services().sessions) as session:
+    with transaction() as session:
         counter = registry.list_counter(session, issuer_kid)
         key = ListKey(issuer_kid, counter, since, day)
         etag = key.etag("json" if as_json else "cbor")

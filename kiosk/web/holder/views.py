@@ -24,8 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from cards.valuesets import UI_LANGUAGES
-from kiosk.context import services
-from kiosk.db import session_scope
+from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.clock import today
@@ -131,7 +130,7 @@ def start() -> Any:
 @bp.get("/log")
 @holder_required
 def log() -> str:
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = _record(db)
         entries = access_log(db, row)
         record_event(
@@ -150,7 +149,7 @@ def log() -> str:
 @bp.route("/items", methods=["GET", "POST"])
 @holder_required
 def items() -> Any:
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = _record(db)
         if row.status == "erased":
             return redirect(url_for("holder.log"))
@@ -181,7 +180,7 @@ def items() -> Any:
 @holder_required
 def items_ciphertext() -> Response:
     """The holder's encrypted items, for the page to show their names with the card's key."""
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = _record(db)
         files = [{"file": f.file_id, "jwe": f.jwe} for f in item_files(db, row) if f.role == "item"]
     return jsonify({"files": files})
@@ -195,7 +194,7 @@ def pin() -> Any:
     new_pin, again = request.form.get("pin", ""), request.form.get("pin_again", "")
     if new_pin != again:
         return render_template("holder/pin.html", error=_("The two PINs are not the same.")), 422
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = _record(db)
         try:
             change_pin(db, row, new_pin)
@@ -215,7 +214,7 @@ def revoke() -> Any:
         return render_template("holder/revoke.html")
     if request.form.get("confirm") != "yes":
         return render_template("holder/revoke.html", error=_("Tick the box to confirm.")), 422
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = _record(db)
         if row.status != "erased":
             revoke_lost_card(db, row, session["holder_card"], today=today(services().clock))

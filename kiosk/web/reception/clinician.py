@@ -14,8 +14,7 @@ from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from kiosk import db
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.accounts.logins import Outcome, sign_in
 from kiosk.domain.accounts.sessions import end_session
@@ -62,7 +61,7 @@ def clinician_login() -> ResponseReturnValue:
 def clinician_logout() -> ResponseReturnValue:
     user = clinician()
     if user is not None:
-        with db.session_scope(services().sessions) as db_session:
+        with transaction() as db_session:
             end_session(db_session, session_token(), "logout", now=services().clock.now())
             record_event(
                 db_session, "user.logout", actor=audit.user(user.id), subject=audit.KIOSK

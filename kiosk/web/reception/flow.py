@@ -12,8 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
-from kiosk import db
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain.accounts.users import StaffUser
 from kiosk.web.i18n import current_language
 from kiosk.web.reception import store
@@ -103,7 +102,7 @@ def flow_view(step: str | None) -> Callable[[StepView], StepView]:
     def decorate(view: StepView) -> StepView:
         @wraps(view)
         def wrapped(**kwargs: Any) -> ResponseReturnValue:
-            with db.session_scope(services().sessions) as db_session:
+            with transaction() as db_session:
                 answers = load_answers(db_session)
                 if answers is None:
                     return redirect(start_url())

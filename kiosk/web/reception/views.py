@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from cards.errors import ProfileError
 from cards.valuesets import UI_LANGUAGES
-from kiosk import db
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain.cards.issuing import card_progress, entered_clinical_fields, issue_for_holder
 from kiosk.domain.cards.registry import card_issued_for
 from kiosk.web.i18n import current_language
@@ -49,7 +48,7 @@ def choose_language() -> ResponseReturnValue:
     if language not in UI_LANGUAGES:
         abort(400, description=f"{language!r} is not a kiosk language")
     session[LANGUAGE_KEY] = language
-    with db.session_scope(services().sessions) as db_session:
+    with transaction() as db_session:
         answers = load_answers(db_session)
     if answers is None:
         return redirect(url_for("reception.about"))
@@ -66,7 +65,7 @@ def consent() -> ResponseReturnValue:
     """Yes: a flow begins (the first thing stored). No: the holder leaves, nothing stored."""
     if request.form.get("answer") != "yes":
         return cancel()
-    with db.session_scope(services().sessions) as db_session:
+    with transaction() as db_session:
         answers = load_answers(db_session)
         if answers is None:
             answers = Answers(issuance_key=store.new_issuance_key())
@@ -76,7 +75,7 @@ def consent() -> ResponseReturnValue:
 
 @bp.post("/cancel")
 def cancel() -> ResponseReturnValue:
-    with db.session_scope(services().sessions) as db_session:
+    with transaction() as db_session:
         end_flow(db_session)
     session.pop(LANGUAGE_KEY, None)
     return redirect(start_url())
@@ -85,7 +84,7 @@ def cancel() -> ResponseReturnValue:
 @bp.post("/start-over")
 def start_over() -> ResponseReturnValue:
     """Same language, a blank flow: back to the explanation and the consent."""
-    with db.session_scope(services().sessions) as db_session:
+    with transaction() as db_session:
         end_flow(db_session)
     return redirect(url_for("reception.about"))
 
@@ -101,7 +100,7 @@ def timeout() -> ResponseReturnValue:
 def still_here() -> ResponseReturnValue:
     """The holder touched the screen: push back the idle timeout of the flow."""
     token = session.get(FLOW_KEY)
-    with db.session_scope(services().sessions) as db_session:
+    with transaction() as db_session:
         alive = isinstance(token, str) and store.touch(db_session, token, now=now(), idle=idle())
     return jsonify({"seconds": services().settings.idle_timeout_seconds if alive else 0})
 
@@ -193,7 +192,7 @@ def done(db_session: Session, answers: Answers) -> ResponseReturnValue:
 @bp.get("/done/status")
 def done_status() -> ResponseReturnValue:
     """The print status page's poll: the card's progress as JSON (404 once the flow ended)."""
-    with db.session_scope(services().sessions) as db_session:
+    with transaction() as db_session:
         answers = load_answers(db_session)
         if answers is None or not answers.issued_card:
             abort(404, description="no card was issued in this kiosk session")

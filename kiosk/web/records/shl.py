@@ -20,7 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from cards.record_fhir import FHIR_VERSION
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain.records.access import OpenedRecord, open_with_pin
 from kiosk.domain.records.errors import AccessRefused, BadRecordRequest, RecordGone, RecordNotFound
 from kiosk.models.records import RecordFileRow
@@ -121,7 +121,7 @@ def file(token: str) -> Response:
         raise AccessRefused("this file link has expired: ask for the manifest again") from exc
     except BadSignature as exc:
         raise RecordNotFound("no file answers to this link") from exc
-    with hub.sessions() as session:
+    with transaction() as session:
         row = session.scalar(select(RecordFileRow).where(RecordFileRow.file_id == claims["f"]))
         if row is None:
             raise RecordGone("this file was erased")

@@ -16,8 +16,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, sessio
 from flask_login import current_user
 
 from cards.record import Attachment, Confirmation, ItemKind, RecordItem
-from kiosk.context import services
-from kiosk.db import session_scope
+from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.accounts import logins
 from kiosk.domain.accounts.sessions import end_session
@@ -117,7 +116,7 @@ def sign_in() -> Response:
 @bp.post("/records/api/signout")
 def sign_out() -> Response:
     if current_user.is_authenticated:
-        with session_scope(services().sessions) as db:
+        with transaction() as db:
             end_session(db, session_token(), "logout", now=services().clock.now())
             record_event(db, "user.logout", actor=audit.user(current_user.id))
     end_signed_in()
@@ -132,7 +131,7 @@ def clinician_manifest(manifest_id: str) -> Response:
     if reason is not None and not isinstance(reason, str):
         raise BadRecordRequest("breakGlass must be one of the listed reasons")
     embed_max = embedded_limit(body)
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         opened = open_as_clinician(
             db, valid_manifest_id(manifest_id), current_user, break_glass=reason
         )
@@ -170,7 +169,7 @@ def add_item(manifest_id: str) -> Response:
     jwe = _body().get("jwe")
     if not isinstance(jwe, str):
         raise BadRecordRequest("jwe must be a JWE compact serialisation")
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = find_record(db, manifest_id=valid_manifest_id(manifest_id))
         added = add_item_file(db, row, jwe, added_by=_clinician_label(current_user))
         _logged_update(db, row, current_user)
@@ -205,7 +204,7 @@ def add_document_upload(manifest_id: str) -> Response:
             by=_clinician_label(user), on=today(services().clock), staff_id=user.id
         ),
     )
-    with session_scope(services().sessions) as db:
+    with transaction() as db:
         row = find_record(db, manifest_id=valid_manifest_id(manifest_id))
         added = add_document(
             db,

@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain.audit import recent_events, verify_chain
 from kiosk.domain.clock import today
 from kiosk.domain.keys import trust_admin
 from kiosk.domain.keys.keyring import paths
 from kiosk.models.accounts import UserRow
 from kiosk.web.auth import role_required
-from kiosk.web.staff.blueprint import actor, bp, database
+from kiosk.web.staff.blueprint import actor, bp
 from kiosk.web.staff.forms import KeyChangeForm, TrustImportForm
 
 AUDIT_PAGE = 50
@@ -55,7 +55,7 @@ def rotate_key() -> Response:
     if not KeyChangeForm().validate_on_submit():
         flash(_("Tick the box to confirm the rotation."), "error")
         return redirect(url_for("staff.keys"))
-    with database() as session:
+    with transaction() as session:
         change = trust_admin.rotate(
             session, services().settings, actor=actor(), today=today(services().clock)
         )
@@ -74,7 +74,7 @@ def compromised(kid: str) -> Response:
         raise trust_admin.TrustAdminError(
             f"{kid!r} is not a key id", code="unknown_key"
         ) from exc
-    with database() as session:
+    with transaction() as session:
         change = trust_admin.mark_compromised(
             session, services().settings, raw, actor=actor(), today=today(services().clock)
         )
@@ -84,7 +84,7 @@ def compromised(kid: str) -> Response:
 @bp.get("/admin/keys/pending.cbor")
 @role_required("admin")
 def pending_download() -> FlaskResponse:
-    with database() as session:
+    with transaction() as session:
         body = trust_admin.export_unsigned(session, services().settings, actor=actor())
     return FlaskResponse(
         body,
@@ -101,7 +101,7 @@ def trust_import() -> Response:
         flash(_("Choose the signed trust list file."), "error")
         return redirect(url_for("staff.keys"))
     document = form.signed.data.read()
-    with database() as session:
+    with transaction() as session:
         result = trust_admin.import_signed(session, services().settings, document, actor=actor())
     services().refresh_keyring()
     flash(_("Trust list %(sequence)d installed.", sequence=result.sequence), "success")
@@ -112,7 +112,7 @@ def trust_import() -> Response:
 @role_required("admin")
 def audit_log() -> str:
     before = request.args.get("before", type=int)
-    with database() as session:
+    with transaction() as session:
         problems = verify_chain(session)
         rows = recent_events(session, limit=AUDIT_PAGE, before=before)
         names = {uid: name for uid, name in session.execute(select(UserRow.id, UserRow.username))}

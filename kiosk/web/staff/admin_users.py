@@ -8,14 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import end_user_sessions
 from kiosk.domain.accounts.users import AccountError, add_user, hash_password
 from kiosk.domain.audit import record_event
 from kiosk.models.accounts import UserRow
 from kiosk.web.auth import role_required
-from kiosk.web.staff.blueprint import actor, bp, database
+from kiosk.web.staff.blueprint import actor, bp
 from kiosk.web.staff.forms import ROLE_LABELS, AddUserForm, PasswordResetForm, PlainForm, RoleForm
 
 
@@ -38,7 +38,7 @@ def _keeps_an_admin(session: Session, row: UserRow) -> None:
 
 
 def _users_page(add_form: AddUserForm) -> str:
-    with database() as session:
+    with transaction() as session:
         rows = session.scalars(select(UserRow).order_by(UserRow.username)).all()
     now = services().clock.now()
     return render_template(
@@ -62,7 +62,7 @@ def add() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _users_page(form), 400
     try:
-        with database() as session:
+        with transaction() as session:
             row = add_user(
                 session, form.username.data or "", form.password.data or "", form.role.data or "",
                 display_name=form.display_name.data or "", facility=form.facility.data or "",
@@ -82,7 +82,7 @@ def add() -> str | Response | tuple[str, int]:
 @role_required("admin")
 def disable(user_id: int) -> Response:
     try:
-        with database() as session:
+        with transaction() as session:
             row = _user(session, user_id)
             _keeps_an_admin(session, row)
             row.active = False
@@ -101,7 +101,7 @@ def disable(user_id: int) -> Response:
 @bp.post("/admin/users/<int:user_id>/enable")
 @role_required("admin")
 def enable(user_id: int) -> Response:
-    with database() as session:
+    with transaction() as session:
         row = _user(session, user_id)
         row.active = True
         record_event(session, "user.enable", actor=actor(), subject=audit.user(row.id))
@@ -112,7 +112,7 @@ def enable(user_id: int) -> Response:
 @bp.post("/admin/users/<int:user_id>/unlock")
 @role_required("admin")
 def unlock(user_id: int) -> Response:
-    with database() as session:
+    with transaction() as session:
         row = _user(session, user_id)
         row.failed_logins = 0
         row.locked_until = None
@@ -130,7 +130,7 @@ def reset_password(user_id: int) -> Response:
             for error in errors:
                 flash(str(error), "error")
         return redirect(url_for("staff.users"))
-    with database() as session:
+    with transaction() as session:
         row = _user(session, user_id)
         row.password_hash = hash_password(form.password.data or "")
         row.failed_logins = 0
@@ -152,7 +152,7 @@ def change_role(user_id: int) -> Response:
         flash(_("Choose one of the roles."), "error")
         return redirect(url_for("staff.users"))
     try:
-        with database() as session:
+        with transaction() as session:
             row = _user(session, user_id)
             if form.role.data != "admin":
                 _keeps_an_admin(session, row)

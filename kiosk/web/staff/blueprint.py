@@ -4,18 +4,13 @@ the end of sign-ins whose server-side session is over, the console's language.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Blueprint, flash, request
 from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy.orm import Session
 
 from cards.valuesets import UI_LANGUAGES
-from kiosk.context import services
-from kiosk.db import session_scope
+from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.accounts.sessions import check_session
 from kiosk.domain.audit import record_event
@@ -26,13 +21,6 @@ bp = Blueprint(
 )
 STAFF_ROLES = ("staff", "admin")
 PUBLIC_BLUEPRINTS = frozenset({"api"})
-
-
-@contextmanager
-def database() -> Iterator[Session]:
-    """A transaction for one request's work."""
-    with session_scope(services().sessions) as session:
-        yield session
 
 
 def actor() -> str:
@@ -53,7 +41,7 @@ def _enforce_signed_in_session() -> None:
         return
     token = session_token()
     user_id = int(current_user.id)
-    with database() as session:
+    with transaction() as session:
         check = check_session(
             session, services().settings, token, user_id, now=services().clock.now()
         )

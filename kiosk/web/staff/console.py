@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from cards.errors import CardError
 from cards.model import Card
 from cards.valuesets import UI_LANGUAGES
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.audit import recent_events, record_event
 from kiosk.domain.cards import registry
@@ -26,7 +26,7 @@ from kiosk.domain.printing import queue as printing
 from kiosk.models.registry import CardRow
 from kiosk.web.auth import role_required
 from kiosk.web.errors import status_of
-from kiosk.web.staff.blueprint import STAFF_ROLES, actor, bp, database
+from kiosk.web.staff.blueprint import STAFF_ROLES, actor, bp
 from kiosk.web.staff.forms import REASON_LABELS, PlainForm, ReissueForm, RevokeForm, SearchForm
 from signing.issuance import IssuedCard
 from signing.revocation import Reason
@@ -40,7 +40,7 @@ Page = str | Response | tuple[str, int]
 @bp.get("/")
 @role_required(*STAFF_ROLES)
 def home() -> str:
-    with database() as session:
+    with transaction() as session:
         events = recent_events(session, limit=20, actions=RECENT_ACTIONS)
     return render_template("staff/home.html", form=SearchForm(), events=events)
 
@@ -55,7 +55,7 @@ def search() -> Page:
     form = SearchForm()
     if not form.validate_on_submit():
         return render_template("staff/home.html", form=form, events=[]), 400
-    with database() as session:
+    with transaction() as session:
         try:
             if form.code.data:
                 row = registry.find_card(session, form.code.data)
@@ -76,7 +76,7 @@ def search() -> Page:
 @bp.get("/cards/<code>")
 @role_required(*STAFF_ROLES)
 def card(code: str) -> str:
-    with database() as session:
+    with transaction() as session:
         row = registry.find_card(session, code)
         detail = card_detail(
             session, services().settings, services().keyring, row, today=today(services().clock)
@@ -95,7 +95,7 @@ def card(code: str) -> str:
 def revoke(code: str) -> Page:
     """First post: the confirmation page. Second post (confirmed=yes): the revocation."""
     form = RevokeForm()
-    with database() as session:
+    with transaction() as session:
         row = registry.find_card(session, code)
         if not form.validate_on_submit():
             flash(_("Choose one of the reasons to revoke."), "error")
@@ -161,7 +161,7 @@ def _profile_from(form: ReissueForm, row: CardRow) -> tuple[Any, str, Card | Non
 def reissue(code: str) -> Page:
     form = ReissueForm()
     settings, keyring = services().settings, services().keyring
-    with database() as session:
+    with transaction() as session:
         row = registry.find_card(session, code)
         detail = card_detail(session, settings, keyring, row, today=today(services().clock))
         if not form.validate_on_submit():
@@ -204,7 +204,7 @@ def reprint(code: str) -> Page:
     """
     card_code = registry.normalise_reference(code)
     try:
-        with database() as session:
+        with transaction() as session:
             row = registry.find_card(session, code)
             card_code = row.card_code
             job = printing.latest_job(session, row.card_id)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain.accounts.logins import LoginResult, Outcome, sign_in
 from kiosk.domain.accounts.sessions import end_session
 from kiosk.domain.accounts.users import StaffUser
@@ -26,7 +26,7 @@ from kiosk.web.auth import (
     role_required,
     session_token,
 )
-from kiosk.web.staff.blueprint import STAFF_ROLES, actor, bp, database
+from kiosk.web.staff.blueprint import STAFF_ROLES, actor, bp
 from kiosk.web.staff.forms import LoginForm
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 @role_required(*ROLES)
 def logout() -> Response:
     # CSRFProtect has already checked the form's token before this runs.
-    with database() as session:
+    with transaction() as session:
         end_session(session, session_token(), "logout", now=services().clock.now())
         record_event(session, "user.logout", actor=actor(), subject=actor())
     end_signed_in()

@@ -16,8 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from cards.valuesets import UI_LANGUAGES
-from kiosk import db
-from kiosk.context import services
+from kiosk.context import services, transaction
 from kiosk.domain.cards import registry
 from kiosk.domain.clock import today
 from kiosk.web.verify.labels import bundles_version, labels_bundle
@@ -107,7 +106,7 @@ def revocation_list(kidhex: str) -> Response:
     since_text = request.args.get("since", "0")
     if not since_text.isascii() or not since_text.isdigit() or int(since_text) > MAX_COUNTER:
         raise BadRequest("since must be a counter: a whole number, 0 or more")
-    with db.session_scope(ehcard.sessions) as session:
+    with transaction() as session:
         document = registry.revocation_list(
             session, ehcard.keyring, kid, since=int(since_text), today=today(services().clock)
         )
