@@ -53,7 +53,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         "kiosk",
         instance_path=str(settings.instance),
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(Path(__file__).resolve().parent / "web" / "templates"),
         static_folder=str(ROOT / "static"),
     )
     app.config.update(

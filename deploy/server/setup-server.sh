@@ -28,7 +28,7 @@ fi
 # Code: a copy of the checkout with its own virtual environment.
 install -d -m 0755 /opt/ehcard
 cp -a "$checkout/app.py" "$checkout/pyproject.toml" "$checkout/cards" "$checkout/signing" \
-  "$checkout/kiosk" "$checkout/static" "$checkout/templates" /opt/ehcard/
+  "$checkout/kiosk" "$checkout/static" /opt/ehcard/
 [ -f "$checkout/README.md" ] && cp "$checkout/README.md" /opt/ehcard/
 [ -x /opt/ehcard/.venv/bin/python ] || python3 -m venv /opt/ehcard/.venv
 /opt/ehcard/.venv/bin/pip install -q --disable-pip-version-check "/opt/ehcard[server]"

@@ -37,7 +37,7 @@ from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordRow
 from kiosk.web.records.labels import event_labels, kind_labels, reason_labels
 
-bp = Blueprint("holder", __name__, url_prefix="/holder")
+bp = Blueprint("holder", __name__, url_prefix="/holder", template_folder="templates")
 F = TypeVar("F", bound=Callable[..., Any])
 LANGUAGE_NAMES = {
     "fr": "Français", "en": "English", "ar": "العربية", "fa": "فارسی", "ps": "پښتو",

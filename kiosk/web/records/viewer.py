@@ -40,7 +40,7 @@ from kiosk.web.records.labels import kind_labels, reason_labels
 from kiosk.web.records.shl import embedded_limit, manifest, valid_manifest_id
 from signing.records import FILE_KEY_BYTES, b64url_decode
 
-bp = Blueprint("records", __name__)
+bp = Blueprint("records", __name__, template_folder="templates")
 
 
 ADDABLE_KINDS = (

@@ -21,7 +21,7 @@ from kiosk.domain.cards import registry
 from kiosk.domain.clock import today
 from kiosk.web.verify.labels import bundles_version, labels_bundle
 
-bp = Blueprint("verify", __name__, url_prefix="/V")
+bp = Blueprint("verify", __name__, url_prefix="/V", template_folder="templates")
 
 ROOT = Path(__file__).resolve().parents[3]
 ASSETS = ROOT / "static" / "verify"
@@ -37,7 +37,7 @@ def _assets_digest() -> str:
         if path.is_file():
             digest.update(path.relative_to(ASSETS).as_posix().encode())
             digest.update(path.read_bytes())
-    for path in sorted((ROOT / "templates" / "verify").glob("*.html")):
+    for path in sorted((Path(__file__).resolve().parent / "templates" / "verify").glob("*.html")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -21,10 +21,10 @@ def source_strings() -> set[str]:
     method_map = [
         ("kiosk/web/holder/**.py", "python"),
         ("kiosk/web/records/**.py", "python"),
-        ("templates/holder/**.html", "jinja2"),
-        ("templates/records/**.html", "jinja2"),
-        ("templates/base.html", "jinja2"),
-        ("templates/error.html", "jinja2"),
+        ("kiosk/web/holder/templates/**.html", "jinja2"),
+        ("kiosk/web/records/templates/**.html", "jinja2"),
+        ("kiosk/web/templates/base.html", "jinja2"),
+        ("kiosk/web/templates/error.html", "jinja2"),
     ]
     return {str(found[2]) for found in extract_from_dir(str(ROOT), method_map)}
 
