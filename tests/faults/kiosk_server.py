@@ -18,16 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from app import create_app
-from kiosk import db
-from kiosk.web.reception import views
+from kiosk.web.reception import flow, views
 
 
 def _die_after_issuing() -> None:
-    issue, transaction = views.issue_for_holder, db.session_scope
+    issue, transaction = views.issue_for_holder, flow.transaction
     issued: list[bool] = []
 
     def issue_and_remember(*args: Any, **kwargs: Any) -> Any:
@@ -36,14 +35,14 @@ def _die_after_issuing() -> None:
         return outcome
 
     @contextmanager
-    def transaction_then_die(factory: sessionmaker[Session]) -> Iterator[Session]:
-        with transaction(factory) as session:
+    def transaction_then_die() -> Iterator[Session]:
+        with transaction() as session:
             yield session
         if issued:  # committed, and no answer has left yet
             os.kill(os.getpid(), signal.SIGKILL)
 
     views.issue_for_holder = issue_and_remember  # type: ignore[assignment]
-    db.session_scope = transaction_then_die  # type: ignore[assignment]
+    flow.transaction = transaction_then_die  # the transaction around every step view
 
 
 def main(instance: str, database_url: str, *mode: str) -> None:
