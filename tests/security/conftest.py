@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kiosk.cli import main
 from tests.deployment import Deployment, production_deployment
 from tests.kiosk.staff.conftest import console_app, console_url
 from tests.kiosk.staff.support import Console
@@ -33,3 +36,13 @@ def staff(console_url: str) -> Console:
     console = Console(console_url)
     assert console.login("sam").status_code == 302
     return console
+
+
+@pytest.fixture
+def cli_instance(tmp_path: Path, database_url: str) -> Iterator[tuple[Path, dict[str, str]]]:
+    """An instance made by `ehcard init` on a fresh database, and the environment naming it."""
+    instance = tmp_path / "instance"
+    env = {"EHCARD_DATABASE_URL": database_url}
+    result = CliRunner(env=env).invoke(main, ["--instance", str(instance), "init"])
+    assert result.exit_code == 0, result.output
+    yield instance, env

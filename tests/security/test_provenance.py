@@ -8,10 +8,8 @@ that claims a clinician's confirmation: the console's reissue (HTTP), the
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
@@ -98,15 +96,6 @@ def test_console_reissue_of_a_corrected_profile_signs_it_unconfirmed(
     assert response.status_code == 302
     new_code = response.headers["Location"].removeprefix("/staff/cards/")
     assert _confirmed_fields(console_app, new_code) == ""
-
-
-@pytest.fixture
-def cli_instance(tmp_path: Path, database_url: str) -> Iterator[tuple[Path, dict[str, str]]]:
-    instance = tmp_path / "instance"
-    env = {"EHCARD_DATABASE_URL": database_url}
-    result = CliRunner(env=env).invoke(main, ["--instance", str(instance), "init"])
-    assert result.exit_code == 0, result.output
-    yield instance, env
 
 
 def test_cli_issue_refuses_a_profile_claiming_a_clinicians_confirmation(

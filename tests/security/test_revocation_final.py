@@ -8,10 +8,8 @@ card is revoked never prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import select
@@ -93,15 +91,6 @@ def test_a_job_waiting_when_its_card_is_revoked_never_prints(
     _print_all(console_app)
     [job] = _card_jobs(console_app, issued)
     assert job.status == "expired" and job.sealed is None and job.printed_at is None
-
-
-@pytest.fixture
-def cli_instance(tmp_path: Path, database_url: str) -> Iterator[tuple[Path, dict[str, str]]]:
-    instance = tmp_path / "instance"
-    env = {"EHCARD_DATABASE_URL": database_url}
-    result = CliRunner(env=env).invoke(main, ["--instance", str(instance), "init"])
-    assert result.exit_code == 0, result.output
-    yield instance, env
 
 
 def test_cli_reprints_a_misprint_but_refuses_a_revoked_card(
