@@ -1,4 +1,5 @@
-"""The production deployment that security tests attack: started once for the session."""
+"""Fixtures of the security tests: the production deployment they attack (started once for
+the session), the console signed in as staff, and an instance made by `ehcard init`."""
 
 from __future__ import annotations
 
