@@ -1,6 +1,7 @@
 // The verifier page: reads the card from the URL fragment (never sent to a server), a
 // pasted text or a scan; verifies it with the cached lists; shows the verdict and the card.
 
+import { QuestionBoard } from "./board.js";
 import { CardError } from "./cbor.js";
 import { checkDrug, describeCheck, resolveMedicine, searchMedicines } from "./drugcheck.js";
 import { engine } from "./ed25519.js";
@@ -87,6 +88,7 @@ function showReport() {
     recordUrl: config.recordUrl,
     recordKey: state.report.recordKey,
   });
+  state.board.setCard(state.report.status === "valid" ? state.report.card : null);
   $("drug-search").value = "";
   $("drug-result").replaceChildren();
 }
@@ -204,6 +206,7 @@ function wireActions() {
     fillLanguages(state.labels);
     showLists();
     showReport();
+    state.board.setPageLabels(state.labels);
   });
   window.addEventListener("hashchange", () => {
     const text = fragmentText();
@@ -254,6 +257,7 @@ async function main() {
   state.labels = await loadLabels(language);
   translatePage(state.labels);
   fillLanguages(state.labels);
+  state.board = new QuestionBoard($("board"), { page: root, labels: state.labels, loadLabels });
   state.store = new ListStore({ rootKeys: config.rootKeys, listsUrl: config.listsUrl });
   await state.store.load();
   if (state.store.trust === null) await refreshLists();

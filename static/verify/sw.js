@@ -11,6 +11,10 @@ const MODULES = [
   "verifier.js", "translit.js", "labels.js", "store.js", "view.js", "scanner.js", "fhir.js",
   "drugcheck.js",
 ];
+const BOARD_MODULES = [
+  "board.js", "board-doctor.js", "board-holder.js", "board-body.js", "board-faces.js",
+  "board-pictograms.js", "board-speech.js", "board-svg.js", "board-words.js",
+];
 const LANGUAGES = ["fr", "en", "ar", "fa", "ps", "ti", "uk", "ru", "es", "pt", "ka"];
 
 function shellUrls() {
@@ -18,6 +22,8 @@ function shellUrls() {
   return [
     "/V",
     versioned("verify.css"),
+    versioned("board.css"),
+    ...BOARD_MODULES.map((name) => `${STATIC}${name}`),
     ...MODULES.map((name) => (name === "main.js" ? versioned(name) : `${STATIC}${name}`)),
     `${STATIC}vendor/noble-ed25519.js`,
     `${STATIC}vendor/jsQR.js`,

@@ -1,4 +1,5 @@
-"""The labels bundle the offline verifier page caches: value-set labels, terms, ICAO tables.
+"""The labels bundle the offline verifier page caches: value-set labels, terms, ICAO tables
+and the question board's words.
 
 Built from cards/valuesets data only, so the page shows exactly the words a printed card
 and `ehcard verify` use. Each language's bundle carries that language and English (the
@@ -42,6 +43,13 @@ def _terms(language: str) -> dict[str, dict[str, str]]:
     return {key: _pick(labels, language) for key, labels in terms.items()}
 
 
+def _board(language: str) -> dict[str, Any]:
+    path = resources.files("cards.valuesets").joinpath("data/board.json")
+    board: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    terms = {key: _pick(labels, language) for key, labels in board["terms"].items()}
+    return {**{k: board[k] for k in ("questions", "requests", "regions")}, "terms": terms}
+
+
 def _icao_table() -> dict[str, Any]:
     path = resources.files("cards.valuesets").joinpath("data/icao9303.json")
     table: dict[str, Any] = json.loads(path.read_text("utf-8"))
@@ -76,6 +84,7 @@ def labels_bundle(language: str) -> bytes:
         "value_sets": {name: _concepts(name, language) for name in VALUE_SETS},
         "languages": languages,
         "icao9303": _icao_table(),
+        "board": _board(language),
     }
     return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
