@@ -66,9 +66,9 @@ function answerRows(board) {
   for (const question of board.catalogue.questions.filter((q) => board.picked.has(q.id))) {
     if (question.kind === "pain") {
       const pain = board.answers.get("pain") || { regions: [], score: null };
-      row("pain_where", word(labels, "board.pain_where"), pain.regions.map((r) => regionText(labels, r)).join(", "), pain.regions.length > 0);
+      row("pain_where", word(labels, "board.pain_where_doctor"), pain.regions.map((r) => regionText(labels, r)).join(", "), pain.regions.length > 0);
       const score = pain.score === null ? "" : `${number(labels, pain.score)}/${number(labels, 10)}`;
-      row("pain_score", word(labels, "board.pain_score"), score, pain.score !== null);
+      row("pain_score", word(labels, "board.pain_score_doctor"), score, pain.score !== null);
     } else {
       const value = board.answers.get(question.id);
       row(question.id, word(labels, `board.q.${question.id}`), value ? word(labels, `board.answer.${value}`) : "", value !== undefined);
@@ -111,16 +111,12 @@ function requestsSection(board) {
 export function renderDoctor(board) {
   const labels = board.labels;
   const side = element("div", "board-doctor");
-  side.append(
-    element("h2", null, word(labels, "board.open")),
-    element("p", "board-memory", word(labels, "board.memory_only")),
-    languageChooser(board),
-    questionPicker(board),
-  );
-  const handOver = button("button board-hand-over", word(labels, "board.hand_over"), () => board.show("holder"));
-  side.append(handOver);
-  if (board.answers.size || board.picked.size) side.append(answersSection(board));
+  side.append(element("h2", null, word(labels, "board.open")), element("p", "board-memory", word(labels, "board.memory_only")));
+  // Back from the patient, the doctor reads first what they said and asked.
   if (board.requests.length) side.append(requestsSection(board));
+  if (board.handedOver && board.picked.size) side.append(answersSection(board));
+  side.append(languageChooser(board), questionPicker(board));
+  side.append(button("button board-hand-over", word(labels, "board.hand_over"), () => board.show("holder")));
   const actions = element("p", "actions");
   actions.append(
     button("button secondary board-erase", word(labels, "board.erase"), () => {

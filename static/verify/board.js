@@ -43,6 +43,7 @@ export class QuestionBoard {
     this.answers = new Map();
     this.requests = [];
     this.step = 0;
+    this.handedOver = false;
     this.holderLanguage = null;
     this.holderLabels = null;
   }
@@ -97,7 +98,10 @@ export class QuestionBoard {
 
   show(side) {
     this.side = side;
-    if (side === "holder") this.step = 0;
+    if (side === "holder") {
+      this.step = 0;
+      this.handedOver = true;
+    }
     this.root.hidden = side === null;
     if (side) this.page.dataset.board = side;
     else delete this.page.dataset.board;

@@ -46,7 +46,9 @@ def ask_and_answer(page: Page, screenshot: str | None = None) -> None:
     """The whole exchange, checked on both sides."""
     open_board(page)
     assert page.inner_text(".board-doctor h2") == text("board.open", "fr")
-    assert page.get_attribute('.board-card-languages [data-language="ti"]', "aria-pressed") == "true"
+    assert (
+        page.get_attribute('.board-card-languages [data-language="ti"]', "aria-pressed") == "true"
+    )
     labels = page.locator(".board-pick span").all_inner_texts()
     assert labels[:2] == [text("board.q.pain", "fr"), text("board.q.allergy_medicine", "fr")]
     pick(page, "pain", "diabetes", "bleeding")
@@ -149,7 +151,8 @@ def test_every_body_region_and_question_has_words_in_the_patients_language(
     pick(offline_phone, *[q["id"] for q in BOARD["questions"]])
     hand_over(offline_phone)
     regions = offline_phone.locator(".board-region").evaluate_all(
-        "rs => rs.map(r => [r.closest('svg').dataset.view, r.dataset.region, r.getAttribute('aria-label')])"
+        "rs => rs.map(r => [r.closest('svg').dataset.view, r.dataset.region,"
+        " r.getAttribute('aria-label')])"
     )
     shown = {(view, region) for view, region, _ in regions}
     assert shown == {(v, r) for v, names in BOARD["regions"].items() for r in names}
@@ -158,7 +161,10 @@ def test_every_body_region_and_question_has_words_in_the_patients_language(
     while offline_phone.locator(".board-step[data-step]").count():
         seen.append(step(offline_phone))
         assert "board." not in offline_phone.inner_text(".board-holder")
-        assert offline_phone.get_attribute(".board-step .board-pictogram.large", "data-pictogram") != "unknown"
+        assert (
+            offline_phone.get_attribute(".board-step .board-pictogram.large", "data-pictogram")
+            != "unknown"
+        )
         offline_phone.click(".board-next")
     assert seen == ["pain_where", "pain_score"] + [q["id"] for q in BOARD["questions"][1:]]
     requests = offline_phone.locator(".board-request span").all_inner_texts()
