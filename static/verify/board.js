@@ -3,10 +3,18 @@
 // the doctor reads the answers in theirs. Answers live in this object only: never sent,
 // never stored (no fetch, no storage API here; tests/kiosk/verify/test_board_privacy.py).
 
-import { renderDoctor } from "./board-doctor.js";
-import { renderHolder } from "./board-holder.js";
 import { onVoicesChanged } from "./board-speech.js";
 import { word } from "./board-words.js";
+
+// The two sides load when the board first opens, not with the page: a doctor who only scans
+// waits for none of it (the service worker keeps them for offline use all the same).
+let sides = null;
+const loadSides = () => {
+  sides ??= Promise.all([import("./board-doctor.js"), import("./board-holder.js")]).then(
+    ([doctor, holder]) => ({ doctor: doctor.renderDoctor, holder: holder.renderHolder }),
+  );
+  return sides;
+};
 
 export class QuestionBoard {
   /**
@@ -22,6 +30,7 @@ export class QuestionBoard {
     this.loaded = new Map([[labels.language, labels]]);
     this.card = null;
     this.side = null;
+    this.sides = null;
     this.erase();
     this.openers = [
       [document.getElementById("open-board"), () => this.open(this.verifiedCard)],
@@ -74,6 +83,7 @@ export class QuestionBoard {
   }
 
   async open(card) {
+    this.sides = await loadSides();
     if ((this.card?.card_code ?? null) !== (card?.card_code ?? null)) this.erase();
     this.card = card;
     if (!this.holderLanguage) {
@@ -110,8 +120,7 @@ export class QuestionBoard {
   }
 
   render() {
-    if (this.side === "doctor") renderDoctor(this);
-    else if (this.side === "holder") renderHolder(this);
+    if (this.side) this.sides[this.side](this);
     else this.root.replaceChildren();
   }
 

@@ -101,7 +101,10 @@ def test_answers_are_neither_sent_nor_stored(site: Site, browser: Browser) -> No
     after: dict[str, Any] = page.evaluate(SNAPSHOT)
     assert after == before
     assert page.context.cookies() == []
-    # Only the patient's labels bundle was asked for (from the service worker's cache).
+    # Only the board's modules (its two sides load on opening) and the patient's labels were
+    # asked for, nothing in a query or a body (from the service worker: the phone is offline).
     asked = {(r.method, r.url.removeprefix(site.base), r.post_data) for r in requests}
-    assert asked <= {("GET", "/V/labels-ti.json", None), ("GET", "/V/labels-en.json", None)}
+    modules = {("GET", f"/static/verify/{module.name}", None) for module in BOARD_MODULES}
+    labels = {("GET", f"/V/labels-{code}.json", None) for code in ("ti", "en")}
+    assert asked <= modules | labels
     page.context.close()
