@@ -64,6 +64,8 @@ def ask_and_answer(page: Page, screenshot: str | None = None) -> None:
     page.click(front)
     assert page.get_attribute(front, "aria-pressed") == "true"
     assert page.inner_text(".board-picked") == text("board.region.chest_left", "ti")
+    if screenshot:
+        page.screenshot(path=str(ARTIFACTS / f"board-patient-body-{screenshot}.png"))
     page.click(".board-next")
 
     assert step(page) == "pain_score"
@@ -83,7 +85,7 @@ def ask_and_answer(page: Page, screenshot: str | None = None) -> None:
     assert page.inner_text(".board-question-text") == text("board.q.bleeding", "ti")
     assert page.get_attribute(".board-step .board-pictogram.large", "data-pictogram") == "blood"
     if screenshot:
-        page.screenshot(path=str(ARTIFACTS / f"board-holder-{screenshot}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"board-patient-yes-no-{screenshot}.png"))
     page.click('.board-choice[data-answer="dont_know"]')
     assert page.inner_text(".board-finished .board-question-text") == text("board.thanks", "ti")
 
@@ -97,7 +99,7 @@ def ask_and_answer(page: Page, screenshot: str | None = None) -> None:
     assert answer(page, "bleeding") == "Je ne sais pas"
     assert page.inner_text('.board-requests-seen [data-request="toilet"]').startswith("Toilettes")
     if screenshot:
-        page.screenshot(path=str(ARTIFACTS / f"board-doctor-{screenshot}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"board-doctor-{screenshot}.png"))
 
 
 def test_french_doctor_and_tigrinya_patient_online(
@@ -106,7 +108,7 @@ def test_french_doctor_and_tigrinya_patient_online(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = open_verifier(browser, f"{site.base}/V", locale="fr-FR")
     show_card(page, site, tigrinya_card)
-    ask_and_answer(page, screenshot="online")
+    ask_and_answer(page, screenshot="ti-fr")
     page.context.close()
 
 
