@@ -161,6 +161,9 @@ export function renderHolder(board) {
     side.append(nav);
   } else if (steps.length) {
     side.append(finishedStep(board));
+    const nav = element("p", "board-nav");
+    nav.append(button("button secondary board-previous", word(labels, "board.previous"), () => { board.step -= 1; board.render(); }));
+    side.append(nav);
   }
   side.append(requestButtons(board));
   // The way back: in the patient's words, and the doctor's below for the doctor to find it.

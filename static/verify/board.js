@@ -57,10 +57,11 @@ export class QuestionBoard {
     this.holderLabels = null;
   }
 
-  /** The card last verified VALID (null otherwise): a different card means a new patient. */
+  /** The card last verified VALID (null otherwise): another card means another patient. */
   setCard(card) {
+    const another = (this.verifiedCard?.card_code ?? null) !== (card?.card_code ?? null);
     this.verifiedCard = card;
-    if (this.side && (this.card?.card_code ?? null) !== (card?.card_code ?? null)) this.close();
+    if (another && this.side) this.close();
   }
 
   setPageLabels(labels) {

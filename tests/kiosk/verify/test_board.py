@@ -175,7 +175,7 @@ def test_every_body_region_and_question_has_words_in_the_patients_language(
     offline_phone.click(".board-close")
 
 
-def test_a_new_card_starts_a_new_patient(
+def test_another_card_starts_another_patient_and_a_list_refresh_does_not(
     offline_phone: Page, site: Site, tigrinya_card: str
 ) -> None:
     show_card(offline_phone, site, tigrinya_card)
@@ -185,9 +185,19 @@ def test_a_new_card_starts_a_new_patient(
     offline_phone.click('.board-choice[data-answer="yes"]')
     give_back(offline_phone)
     assert answer(offline_phone, "heart") == "Oui"
-    show_card(offline_phone, site, issue(site, ["ar"]))
-    assert offline_phone.is_hidden("#board")
+    # The page checks the same card again when the network state changes: same patient.
+    offline_phone.evaluate("window.dispatchEvent(new Event('offline'))")
+    assert answer(offline_phone, "heart") == "Oui"
+    # The phone's camera opens another card's link in the same page: another patient.
+    other = issue(site, ["ar"]).split("#", 1)[1]
+    offline_phone.evaluate(f"location.hash = '{other}'")
+    offline_phone.wait_for_selector("#board", state="hidden")
+    assert offline_phone.locator(".board-doctor").count() == 0
     open_board(offline_phone)
+    assert (
+        offline_phone.get_attribute('.board-card-languages [data-language="ar"]', "aria-pressed")
+        == "true"
+    )
     assert offline_phone.locator("dd[data-board-answer]").count() == 0
     assert offline_phone.locator("input[data-board-question]:checked").count() == 0
     offline_phone.click(".board-close")
