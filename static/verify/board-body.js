@@ -5,7 +5,14 @@
 
 import { svgNode } from "./board-svg.js";
 
-const mirror = (points) => points.split(" ").map((p) => { const [x, y] = p.split(","); return `${200 - Number(x)},${y}`; }).join(" ");
+const mirror = (points) =>
+  points
+    .split(" ")
+    .map((point) => {
+      const [x, y] = point.split(",");
+      return `${200 - Number(x)},${y}`;
+    })
+    .join(" ");
 // Limbs on the viewer's left; the other side is their mirror image.
 const ARM = "62,86 46,92 26,206 44,208 58,130";
 const LEG = "70,236 99,236 97,382 77,382";

@@ -49,7 +49,8 @@ function questionPicker(board) {
       if (box.checked) board.picked.add(question.id);
       else board.picked.delete(question.id);
     });
-    label.append(box, pictogram(question.pictogram, "board-pictogram small"), element("span", null, word(board.labels, `board.q.${question.id}`)));
+    const text = element("span", null, word(board.labels, `board.q.${question.id}`));
+    label.append(box, pictogram(question.pictogram, "board-pictogram small"), text);
     fieldset.append(label);
   }
   return fieldset;
@@ -66,12 +67,14 @@ function answerRows(board) {
   for (const question of board.catalogue.questions.filter((q) => board.picked.has(q.id))) {
     if (question.kind === "pain") {
       const pain = board.answers.get("pain") || { regions: [], score: null };
-      row("pain_where", word(labels, "board.pain_where_doctor"), pain.regions.map((r) => regionText(labels, r)).join(", "), pain.regions.length > 0);
+      const where = pain.regions.map((r) => regionText(labels, r)).join(", ");
+      row("pain_where", word(labels, "board.pain_where_doctor"), where, pain.regions.length > 0);
       const score = pain.score === null ? "" : `${number(labels, pain.score)}/${number(labels, 10)}`;
       row("pain_score", word(labels, "board.pain_score_doctor"), score, pain.score !== null);
     } else {
       const value = board.answers.get(question.id);
-      row(question.id, word(labels, `board.q.${question.id}`), value ? word(labels, `board.answer.${value}`) : "", value !== undefined);
+      const said = value ? word(labels, `board.answer.${value}`) : "";
+      row(question.id, word(labels, `board.q.${question.id}`), said, value !== undefined);
     }
   }
   return rows;
@@ -83,7 +86,8 @@ function answersSection(board) {
   const list = element("dl");
   for (const { key, questionText, answerText, answered } of answerRows(board)) {
     const term = element("dt", null, questionText);
-    const value = element("dd", answered ? "board-answered" : "board-unanswered", answered ? answerText : word(board.labels, "board.not_answered"));
+    const shown = answered ? answerText : word(board.labels, "board.not_answered");
+    const value = element("dd", answered ? "board-answered" : "board-unanswered", shown);
     term.dataset.boardAnswer = key;
     value.dataset.boardAnswer = key;
     list.append(term, value);

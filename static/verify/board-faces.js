@@ -18,7 +18,8 @@ function faceSpecs(score) {
   }
   if (score >= 3) {
     const tilt = (score - 2) * 0.8;
-    specs.push(["path", { d: `M16 ${18 - tilt}L27 ${18 + tilt}M48 ${18 - tilt}L37 ${18 + tilt}`, stroke: "#222", "stroke-width": 2.5, "stroke-linecap": "round" }]);
+    const brows = `M16 ${18 - tilt}L27 ${18 + tilt}M48 ${18 - tilt}L37 ${18 + tilt}`;
+    specs.push(["path", { d: brows, stroke: "#222", "stroke-width": 2.5, "stroke-linecap": "round" }]);
   }
   if (score >= 8) {
     specs.push(["path", { d: "M20 31q-3 6 0 8q3-2 0-8z", fill: "#0b5cad", stroke: "#0b5cad" }]);

@@ -100,6 +100,12 @@ function finishedStep(board) {
   return step;
 }
 
+function stepButton(board, className, by) {
+  const key = by > 0 ? "board.next" : "board.previous";
+  const style = by > 0 ? "button" : "button secondary";
+  return button(`${style} ${className}`, word(board.holderLabels, key), () => board.move(by));
+}
+
 function languageSwitch(board) {
   const { fromCard } = board.holderLanguageChoices();
   if (fromCard.length < 2) return null;
@@ -150,19 +156,20 @@ export function renderHolder(board) {
   if (index < steps.length) {
     const [question, part] = steps[index];
     side.append(element("p", "board-progress", `${number(labels, index + 1)} / ${number(labels, steps.length)}`));
-    const step = part === "where" ? whereStep(board, question) : part === "score" ? scoreStep(board, question) : choiceStep(board, question);
+    const draw = { where: whereStep, score: scoreStep }[part] || choiceStep;
+    const step = draw(board, question);
     step.dataset.step = part ? `${question.id}_${part}` : question.id;
     side.append(step);
     const nav = element("p", "board-nav");
     if (index > 0) {
-      nav.append(button("button secondary board-previous", word(labels, "board.previous"), () => { board.step -= 1; board.render(); }));
+      nav.append(stepButton(board, "board-previous", -1));
     }
-    nav.append(button("button board-next", word(labels, "board.next"), () => { board.step += 1; board.render(); }));
+    nav.append(stepButton(board, "board-next", 1));
     side.append(nav);
   } else if (steps.length) {
     side.append(finishedStep(board));
     const nav = element("p", "board-nav");
-    nav.append(button("button secondary board-previous", word(labels, "board.previous"), () => { board.step -= 1; board.render(); }));
+    nav.append(stepButton(board, "board-previous", -1));
     side.append(nav);
   }
   side.append(requestButtons(board));

@@ -3,6 +3,7 @@
 
 import { drawing } from "./board-svg.js";
 
+const LINE = { fill: "none", stroke: "currentColor", "stroke-width": 3, "stroke-linecap": "round", "stroke-linejoin": "round" };
 const RED = "#b00020";
 const BLUE = "#0b5cad";
 const QUESTION_MARK = ["path", { d: "M26 22a6 6 0 1 1 8 6c-2 1-2 3-2 6M32 42v1", "stroke-width": 4 }];
@@ -95,7 +96,7 @@ const SHAPES = {
 export function pictogram(name, className = "board-pictogram") {
   const specs = (SHAPES[name] || SHAPES.unknown).map(([tag, attributes]) => [
     tag,
-    { fill: "none", stroke: "currentColor", "stroke-width": 3, "stroke-linecap": "round", "stroke-linejoin": "round", ...attributes },
+    { ...LINE, ...attributes },
   ]);
   const svg = drawing("0 0 64 64", specs, className);
   svg.dataset.pictogram = SHAPES[name] ? name : "unknown";

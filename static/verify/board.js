@@ -145,6 +145,11 @@ export class QuestionBoard {
     this.render();
   }
 
+  move(by) {
+    this.step += by;
+    this.render();
+  }
+
   answer(questionId, value) {
     if (questionId === "pain") this.painAnswer().score = value;
     else this.answers.set(questionId, value);
