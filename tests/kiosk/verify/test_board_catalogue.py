@@ -65,11 +65,12 @@ def test_every_word_is_used_and_every_used_word_exists() -> None:
     assert used == set(TERMS)
 
 
-def test_every_translation_but_english_is_listed_unreviewed() -> None:
+def test_unreviewed_lists_name_existing_keys_of_translated_languages() -> None:
     unreviewed = BOARD["unreviewed"]
-    assert set(unreviewed) == set(UI_LANGUAGES) - {FALLBACK_LANGUAGE}
+    # English is the source text; a key leaves a language's list once a native speaker read it.
+    assert set(unreviewed) <= set(UI_LANGUAGES) - {FALLBACK_LANGUAGE}
     for keys in unreviewed.values():
-        assert keys == sorted(TERMS)
+        assert keys == sorted(set(keys)) and set(keys) <= set(TERMS)
 
 
 @pytest.mark.parametrize("language", UI_LANGUAGES)
