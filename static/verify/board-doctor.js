@@ -23,16 +23,10 @@ function languageChooser(board) {
     mine.append(...fromCard.map((code) => languageButton(board, code)));
     section.append(mine);
   }
-  // Without a card every language is offered; with one, the others stay a tap away.
+  // The card's languages first; every other language the board speaks stays a tap away.
   const rest = element("p", "board-language-row");
   rest.append(...others.map((code) => languageButton(board, code)));
-  if (fromCard.length) {
-    const more = element("details", "board-more-languages");
-    more.append(element("summary", null, "…"), rest);
-    section.append(more);
-  } else {
-    section.append(rest);
-  }
+  section.append(rest);
   return section;
 }
 

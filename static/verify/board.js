@@ -61,6 +61,8 @@ export class QuestionBoard {
   setCard(card) {
     const another = (this.verifiedCard?.card_code ?? null) !== (card?.card_code ?? null);
     this.verifiedCard = card;
+    // Under a VALID card the board opens from the card; without one, from the first screen.
+    document.getElementById("board-start").hidden = card !== null;
     if (another && this.side) this.close();
   }
 

@@ -44,6 +44,7 @@ def offline_phone(site: Site, browser: Browser) -> Iterator[Page]:
 
 def ask_and_answer(page: Page, screenshot: str | None = None) -> None:
     """The whole exchange, checked on both sides."""
+    assert page.is_hidden("#board-start")  # under a VALID card, the board opens from the card
     open_board(page)
     assert page.inner_text(".board-doctor h2") == text("board.open", "fr")
     assert (
@@ -126,6 +127,7 @@ def test_board_without_a_card_offers_every_language_by_its_own_name(
     offline_phone.goto("about:blank")
     offline_phone.goto(f"{site.base}/V")
     offline_phone.wait_for_selector("html[data-ready=true]")
+    assert offline_phone.is_hidden("#open-board")
     offline_phone.click("#board-start")
     offline_phone.wait_for_selector(".board-doctor")
     buttons = offline_phone.locator(".board-languages .board-language")
