@@ -29,15 +29,12 @@ export class QuestionBoard {
     this.loadLabels = loadLabels;
     this.loaded = new Map([[labels.language, labels]]);
     this.card = null;
+    this.verifiedCard = null;
     this.side = null;
     this.sides = null;
     this.erase();
-    this.openers = [
-      [document.getElementById("open-board"), () => this.open(this.verifiedCard)],
-      [document.getElementById("board-start"), () => this.open(null)],
-    ];
-    for (const [node, action] of this.openers) node.addEventListener("click", action);
-    this.verifiedCard = null;
+    document.getElementById("open-board").addEventListener("click", () => this.open(this.verifiedCard));
+    document.getElementById("board-start").addEventListener("click", () => this.open(null));
     this.labelOpeners();
     onVoicesChanged(() => this.render());
   }
@@ -102,8 +99,18 @@ export class QuestionBoard {
     this.show(null);
   }
 
+  /** Switch the patient's language; one whose words cannot be loaded leaves the current one. */
   async setHolderLanguage(code) {
-    if (!this.loaded.has(code)) this.loaded.set(code, await this.loadLabels(code));
+    if (!this.loaded.has(code)) {
+      try {
+        this.loaded.set(code, await this.loadLabels(code));
+      } catch {
+        // Only without the service worker's copy and without a network: the page's own
+        // language is always loaded, and its button shows which language is in use.
+        if (!this.holderLanguage) await this.setHolderLanguage(this.labels.language);
+        return;
+      }
+    }
     this.holderLanguage = code;
     this.holderLabels = this.loaded.get(code);
     this.render();
@@ -131,7 +138,9 @@ export class QuestionBoard {
   steps() {
     return this.catalogue.questions
       .filter((question) => this.picked.has(question.id))
-      .flatMap((question) => (question.kind === "pain" ? [[question, "where"], [question, "score"]] : [[question, null]]));
+      .flatMap((question) =>
+        question.kind === "pain" ? [[question, "where"], [question, "score"]] : [[question, null]],
+      );
   }
 
   painAnswer() {

@@ -203,3 +203,23 @@ def test_another_card_starts_another_patient_and_a_list_refresh_does_not(
     assert offline_phone.locator("dd[data-board-answer]").count() == 0
     assert offline_phone.locator("input[data-board-question]:checked").count() == 0
     offline_phone.click(".board-close")
+
+
+def test_a_language_that_cannot_load_leaves_the_board_in_a_language_it_has(
+    site: Site, browser: Browser, tigrinya_card: str
+) -> None:
+    # No service worker, so the browser's own network layer can refuse the Tigrinya words.
+    page = open_verifier(browser, f"{site.base}/V", locale="fr-FR", service_workers=False)
+    page.route("**/V/labels-ti.json", lambda route: route.abort())
+    page.evaluate(f"location.hash = '{tigrinya_card.split('#', 1)[1]}'")
+    page.wait_for_selector('#verdict[data-status="valid"]')
+    open_board(page)
+    assert page.get_attribute('.board-language[data-language="fr"]', "aria-pressed") == "true"
+    assert page.get_attribute('.board-language[data-language="ti"]', "aria-pressed") == "false"
+    page.click('.board-language[data-language="ti"]')
+    page.click('.board-language[data-language="en"]')
+    page.wait_for_selector('.board-language[data-language="en"][aria-pressed="true"]')
+    pick(page, "heart")
+    hand_over(page)
+    assert page.inner_text(".board-question-text") == text("board.q.heart", "en")
+    page.context.close()
