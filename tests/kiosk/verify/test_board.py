@@ -173,6 +173,10 @@ def test_every_body_region_and_question_has_words_in_the_patients_language(
     assert seen == ["pain_where", "pain_score"] + [q["id"] for q in BOARD["questions"][1:]]
     requests = offline_phone.locator(".board-request span").all_inner_texts()
     assert requests == [text(f"board.request.{r['id']}", "ti") for r in BOARD["requests"]]
+    drawn = offline_phone.locator(".board-request svg").evaluate_all(
+        "svgs => svgs.map(svg => svg.dataset.pictogram)"
+    )
+    assert drawn == [r["pictogram"] for r in BOARD["requests"]]
     offline_phone.click(".board-done")
     offline_phone.click(".board-close")
 

@@ -82,3 +82,10 @@ def test_labels_bundle_carries_the_board_in_its_language_and_english(language: s
     assert set(board["terms"]) == set(TERMS)
     for key, texts in board["terms"].items():
         assert texts == {lang: TERMS[key][lang] for lang in {language, FALLBACK_LANGUAGE}}
+
+
+def test_every_pictogram_the_catalogue_names_is_drawn() -> None:
+    source = next(m for m in MODULES if m.name == "board-pictograms.js").read_text("utf-8")
+    drawn = set(re.findall(r"^  (\w+): \[", source, re.MULTILINE))
+    named = {entry["pictogram"] for entry in [*BOARD["questions"], *BOARD["requests"]]}
+    assert named <= drawn - {"unknown"}
