@@ -86,6 +86,7 @@ def test_labels_bundle_carries_the_board_in_its_language_and_english(language: s
 
 def test_every_pictogram_the_catalogue_names_is_drawn() -> None:
     source = next(m for m in MODULES if m.name == "board-pictograms.js").read_text("utf-8")
-    drawn = set(re.findall(r"^  (\w+): \[", source, re.MULTILINE))
+    shapes = source.split("const SHAPES = {", 1)[1].split("\n};", 1)[0]
+    drawn = set(re.findall(r"^  (\w+):", shapes, re.MULTILINE))
     named = {entry["pictogram"] for entry in [*BOARD["questions"], *BOARD["requests"]]}
     assert named <= drawn - {"unknown"}
