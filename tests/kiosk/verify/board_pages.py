@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Browser, Page
@@ -14,6 +15,9 @@ from kiosk import db
 from kiosk.domain.cards import registry
 from tests.kiosk.verify.conftest import Site, open_verifier
 
+BOARD_MODULES = sorted(
+    (Path(__file__).resolve().parents[3] / "static" / "verify").glob("board*.js")
+)
 BOARD = json.loads(
     resources.files("cards.valuesets").joinpath("data/board.json").read_text("utf-8")
 )

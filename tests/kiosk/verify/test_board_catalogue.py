@@ -1,6 +1,7 @@
 """The question board's catalogue (cards/valuesets/data/board.json): every question, answer,
 request, body region and button in all eleven languages, each word used, the unreviewed
-translations listed honestly, and the labels bundles carrying them."""
+translations listed honestly, the labels bundles carrying them; and the board's code, which
+has no way to send or store an answer."""
 
 from __future__ import annotations
 
@@ -14,12 +15,17 @@ import pytest
 
 from cards.valuesets import FALLBACK_LANGUAGE, UI_LANGUAGES
 from kiosk.web.verify.labels import labels_bundle
+from tests.kiosk.verify.board_pages import BOARD_MODULES
 
 BOARD: dict[str, Any] = json.loads(
     resources.files("cards.valuesets").joinpath("data/board.json").read_text("utf-8")
 )
 TERMS: dict[str, dict[str, str]] = BOARD["terms"]
-MODULES = sorted((Path(__file__).resolve().parents[3] / "static" / "verify").glob("board*.js"))
+# Every way a script can send or keep data; the board's modules use none of them.
+FORBIDDEN = re.compile(
+    r"\bfetch\s*\(|XMLHttpRequest|sendBeacon|WebSocket|EventSource|localStorage|sessionStorage"
+    r"|indexedDB|document\.cookie|caches\.|postMessage|\.src\s*=|\.href\s*=|\.action\s*="
+)
 EMERGENCY_QUESTIONS = {
     "pain", "allergy_medicine", "pregnant", "medicine_today", "diabetes", "epilepsy", "heart",
     "last_meal", "fainting", "breathing", "bleeding", "understand", "interpreter", "call_contact",
@@ -38,9 +44,8 @@ def keys_of_the_catalogue() -> set[str]:
 
 
 def keys_in_the_modules() -> set[str]:
-    return {
-        key for m in MODULES for key in re.findall(r'"(board\.[a-z_.]+)"', m.read_text("utf-8"))
-    }
+    sources = [module.read_text("utf-8") for module in BOARD_MODULES]
+    return {key for source in sources for key in re.findall(r'"(board\.[a-z_.]+)"', source)}
 
 
 def test_every_emergency_question_and_request_is_there() -> None:
@@ -85,8 +90,13 @@ def test_labels_bundle_carries_the_board_in_its_language_and_english(language: s
 
 
 def test_every_pictogram_the_catalogue_names_is_drawn() -> None:
-    source = next(m for m in MODULES if m.name == "board-pictograms.js").read_text("utf-8")
+    source = next(m for m in BOARD_MODULES if m.name == "board-pictograms.js").read_text("utf-8")
     shapes = source.split("const SHAPES = {", 1)[1].split("\n};", 1)[0]
     drawn = set(re.findall(r"^  (\w+):", shapes, re.MULTILINE))
     named = {entry["pictogram"] for entry in [*BOARD["questions"], *BOARD["requests"]]}
     assert named <= drawn - {"unknown"}
+
+
+@pytest.mark.parametrize("module", BOARD_MODULES, ids=lambda path: path.name)
+def test_board_modules_have_no_way_to_send_or_store(module: Path) -> None:
+    assert FORBIDDEN.findall(module.read_text("utf-8")) == []

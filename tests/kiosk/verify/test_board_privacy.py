@@ -4,14 +4,13 @@ Cache Storage) changes while the board is used."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Request
 
 from tests.kiosk.verify.board_pages import (
+    BOARD_MODULES,
     give_back,
     hand_over,
     issue,
@@ -23,15 +22,6 @@ from tests.kiosk.verify.board_pages import (
 from tests.kiosk.verify.conftest import Site
 
 pytestmark = pytest.mark.parametrize("site", ["sqlite"], indirect=True)
-
-BOARD_MODULES = sorted(
-    (Path(__file__).resolve().parents[3] / "static" / "verify").glob("board*.js")
-)
-# Every way a script can send or keep data; the board's modules use none of them.
-FORBIDDEN = re.compile(
-    r"\bfetch\s*\(|XMLHttpRequest|sendBeacon|WebSocket|EventSource|localStorage|sessionStorage"
-    r"|indexedDB|document\.cookie|caches\.|postMessage|\.src\s*=|\.href\s*=|\.action\s*="
-)
 
 # Everything the page could have kept: storage areas, cookies, IndexedDB records, cached URLs.
 SNAPSHOT = """async () => {
@@ -66,12 +56,6 @@ SNAPSHOT = """async () => {
     cached,
   };
 }"""
-
-
-@pytest.mark.parametrize("module", BOARD_MODULES, ids=lambda path: path.name)
-def test_board_modules_have_no_way_to_send_or_store(module: Path, site: Site) -> None:
-    source = module.read_text("utf-8")
-    assert FORBIDDEN.findall(source) == []
 
 
 def test_answers_are_neither_sent_nor_stored(site: Site, browser: Browser) -> None:
