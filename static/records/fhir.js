@@ -53,6 +53,11 @@ export function describe(resource) {
   };
 }
 
+/** The record items an IPS document holds (the frame's own resources left aside). */
+export function itemsOf(bundle) {
+  return bundle.entry.map((e) => e.resource).filter((r) => tag(r, KIND));
+}
+
 export function summaryOf(bundle) {
   const patient = bundle.entry.map((e) => e.resource).find((r) => r.resourceType === "Patient");
   return {

@@ -1,7 +1,7 @@
 // The record page: key from the URL fragment, manifest from the server, decryption here.
 import { b64urlEncode, decryptJwe, deriveFileKey, deriveManifestId, encryptJwe,
   parseFragment, shlink } from "./crypto.js";
-import { buildResource, describe, summaryOf } from "./fhir.js";
+import { buildResource, describe, itemsOf, summaryOf } from "./fhir.js";
 import qrcode from "./vendor/qrcode-generator.js";
 
 const $ = (id) => document.getElementById(id);
@@ -88,16 +88,19 @@ async function render(manifest) {
   for (const entry of manifest.files) {
     const { plaintext } = await decryptJwe(state.fileKey, await fileText(entry));
     const resource = JSON.parse(new TextDecoder().decode(plaintext));
+    let items = [resource];
     if (resource.resourceType === "Bundle") {
+      // The IPS document: the holder, and the items it holds.
       const summary = summaryOf(resource);
       state.patientUrl = summary.patientUrl;
       $("patient").textContent = summary.name;
       $("birth").textContent = summary.birthDate;
-      continue;
+      items = itemsOf(resource);
     }
-    const item = describe(resource);
-    if (!groups.has(item.kind)) groups.set(item.kind, []);
-    groups.get(item.kind).push(item);
+    for (const item of items.map(describe)) {
+      if (!groups.has(item.kind)) groups.set(item.kind, []);
+      groups.get(item.kind).push(item);
+    }
   }
   const items = $("items");
   items.replaceChildren();
