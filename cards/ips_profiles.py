@@ -47,7 +47,8 @@ def profiled(resource: dict[str, Any]) -> dict[str, Any]:
     profiles = [p for p in meta.get("profile", []) if p != profile]
     meta = {"profile": [profile, *profiles], **{k: v for k, v in meta.items() if k != "profile"}}
     head: dict[str, Any] = {k: resource[k] for k in ("resourceType", "id") if k in resource}
-    return {**head, "meta": meta, **{k: v for k, v in resource.items() if k not in head}}
+    rest = {k: v for k, v in resource.items() if k not in head and k != "meta"}
+    return {**head, "meta": meta, **rest}
 
 
 def unknown_date(name: str) -> dict[str, Any]:

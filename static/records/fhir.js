@@ -18,6 +18,12 @@ const SECTIONS = {
   document: ["55107-7", "Attached documents"],
 };
 export const KINDS = Object.keys(SECTIONS);
+// The IPS profiles cards/ips_profiles.py claims for the items a clinician adds here.
+const IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/";
+const PROFILES = { AllergyIntolerance: "AllergyIntolerance-uv-ips",
+  MedicationStatement: "MedicationStatement-uv-ips", Condition: "Condition-uv-ips",
+  Immunization: "Immunization-uv-ips", Procedure: "Procedure-uv-ips" };
+const DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
 function tag(resource, system) {
   return (resource.meta?.tag || []).find((t) => t.system === system)?.code;
@@ -96,16 +102,16 @@ export function buildResource(kind, fields, patientUrl, confirmedBy, today) {
       verificationStatus: status("confirmed", `${hl7}allergyintolerance-verification`),
       code: coded(fields.text), patient: subject, onsetDateTime: when }),
     medication: () => ({ resourceType: "MedicationStatement", status: "active",
-      medicationCodeableConcept: coded(fields.text), subject, effectiveDateTime: when }),
+      medicationCodeableConcept: coded(fields.text), subject, ...required("effectiveDateTime", when) }),
     condition: () => ({ resourceType: "Condition",
       clinicalStatus: status("active", `${hl7}condition-clinical`),
       verificationStatus: status("confirmed", `${hl7}condition-ver-status`),
       code: coded(fields.text), subject, onsetDateTime: when }),
     vaccination: () => ({ resourceType: "Immunization", status: "completed",
       vaccineCode: coded(fields.text), patient: subject, primarySource: true,
-      ...(when ? { occurrenceDateTime: when } : { occurrenceString: "unknown" }) }),
+      ...required("occurrenceDateTime", when) }),
     surgery: () => ({ resourceType: "Procedure", status: "completed", code: coded(fields.text),
-      subject, performedDateTime: when }),
+      subject, ...required("performedDateTime", when) }),
     implant: () => ({ resourceType: "DeviceUseStatement", status: "active", subject,
       device: { display: fields.text }, timingDateTime: when }),
     pregnancy: () => ({ resourceType: "Observation", status: "final",
@@ -115,5 +121,13 @@ export function buildResource(kind, fields, patientUrl, confirmedBy, today) {
   if (!build) throw new Error(`a clinician cannot add a ${kind} here`);
   const body = build();
   for (const [name, value] of Object.entries(body)) if (value === undefined) delete body[name];
+  const profile = PROFILES[body.resourceType];
+  if (profile) resource.meta = { profile: [IPS + profile], ...resource.meta };
   return { ...resource, ...body };
+}
+
+// A date IPS requires: the value, or no value and the reason it is missing (as Python's).
+function required(name, value) {
+  if (value) return { [name]: value };
+  return { [`_${name}`]: { extension: [{ url: DATA_ABSENT, valueCode: "unknown" }] } };
 }
