@@ -37,10 +37,30 @@ function extension(resource, name) {
 const WHEN = ["onsetDateTime", "effectiveDateTime", "occurrenceDateTime", "performedDateTime",
   "timingDateTime", "dateTime"];
 
+const CODED = ["code", "medicationCodeableConcept", "vaccineCode"];
+const ABSENT = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips";
+const BY_TYPE = { AllergyIntolerance: "allergy", MedicationStatement: "medication", Condition: "condition" };
+
+// The kind of a resource of the IPS document's frame: the blood group, or a card state
+// ("no known allergies") saying why a list is empty.
+function frameKind(resource) {
+  if (resource.resourceType === "Observation" && resource.code?.coding?.[0]?.code === "882-1") return "blood_group";
+  return BY_TYPE[resource.resourceType] || "document";
+}
+
+// The first coding of what the item is, or of the blood group's value.
+function codingOf(resource) {
+  const concept = resource.resourceType === "Observation"
+    ? resource.valueCodeableConcept : CODED.map((name) => resource[name]).find(Boolean);
+  const coding = concept?.coding?.[0];
+  return coding ? { system: coding.system, code: coding.code, display: coding.display || "" } : null;
+}
+
 // What a reader needs to show one item.
 export function describe(resource) {
-  const kind = tag(resource, KIND) || "document";
+  const kind = tag(resource, KIND) || frameKind(resource);
   const text = resource.code?.text || resource.medicationCodeableConcept?.text
+    || resource.valueCodeableConcept?.text
     || resource.vaccineCode?.text || resource.device?.display || resource.valueString
     || resource.name?.[0]?.text || resource.policyRule?.text || resource.type?.text || "";
   const when = WHEN.map((name) => resource[name]).find(Boolean) || "";
@@ -56,13 +76,18 @@ export function describe(resource) {
     confirmedBy: extension(resource, "confirmed-by") || "",
     confirmedOn: extension(resource, "confirmed-on") || "",
     attachment,
+    coding: codingOf(resource),
   };
 }
 
-/** The record items an IPS document holds (the frame's own resources left aside). */
+const NOT_ITEMS = new Set(["Composition", "Patient", "Organization", "Practitioner"]);
+
+/** What an IPS document says of the holder: its items, the blood group, empty lists. */
 export function itemsOf(bundle) {
-  return bundle.entry.map((e) => e.resource).filter((r) => tag(r, KIND));
+  return bundle.entry.map((e) => e.resource).filter((r) => !NOT_ITEMS.has(r.resourceType));
 }
+
+export { ABSENT };
 
 export function summaryOf(bundle) {
   const patient = bundle.entry.map((e) => e.resource).find((r) => r.resourceType === "Patient");
