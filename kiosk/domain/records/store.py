@@ -226,7 +226,13 @@ def erase_record(session: Session, record_id: str, *, actor: str = audit.SYSTEM)
 
 
 def rekey_record(
-    session: Session, *, old_record_id: str, old_record_key: bytes, new_card: Card, centre: str
+    session: Session,
+    *,
+    old_record_id: str,
+    old_record_key: bytes,
+    new_card: Card,
+    centre: str,
+    actor: str,
 ) -> str:
     """Move a record to a reissued card: decrypt with the old key, encrypt with the new one.
 
@@ -235,6 +241,7 @@ def rekey_record(
     the new card's holder data, so a corrected name reaches the record. The
     old record is erased; masks, PIN and access log move to the new one.
     Returns a new recovery code: the slip names the card, so a new slip is printed.
+    `actor` is who reissued (a staff account, the kiosk), as the audit log names them.
     """
     old = find_record(session, record_id=old_record_id)
     old_key = crypto.file_key(old_record_key, old_record_id)
@@ -283,11 +290,11 @@ def rekey_record(
     record_event(
         session,
         "record.update",
-        actor=audit.KIOSK,
+        actor=actor,
         subject=audit.record(new.record_id),
         details={"change": "rekeyed", "from": audit.record(old_record_id)},
     )
-    erase_record(session, old_record_id, actor=audit.KIOSK)
+    erase_record(session, old_record_id, actor=actor)
     old.recovery_hash = None
     session.flush()
     return recovery_code

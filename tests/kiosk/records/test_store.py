@@ -116,6 +116,7 @@ def test_rekeying_moves_the_record_to_the_new_cards_key(app: Flask, record: Issu
             old_record_key=record.card.record_key,
             new_card=new_card,
             centre="C",
+            actor="user:9",
         )
     new_key = crypto.file_key(new_card.record_key, new_card.record_id)
     with session_scope(sessions(app)) as session:
@@ -156,6 +157,7 @@ def test_rekeying_needs_the_old_cards_real_key(app: Flask, record: IssuedRecord)
             old_record_key=bytes(16),
             new_card=make_card(card_id=secrets.token_bytes(8)),
             centre="C",
+            actor="user:9",
         )
 
 
