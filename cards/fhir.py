@@ -32,9 +32,9 @@ from cards.fhir_common import (
     narrative,
     status,
 )
+from cards.ips_profiles import ABSENT, profiled
 from cards.model import Card
 
-ABSENT = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
 CARD_ID_SYSTEM = "urn:ehcard:card-id"
 STAFF_SYSTEM = "urn:ehcard:staff-id"
 LANGUAGE = "en"
@@ -133,13 +133,11 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
 
     section_entries: dict[str, list[str]] = {name: [] for name, *_ in SECTIONS}
     section_lines: dict[str, list[str]] = {name: [] for name, *_ in SECTIONS}
-    if card["states"]["blood_group"] != "not_asked":
-        entries.append(
-            (
-                "blood_group",
-                _blood_group(card["blood_group"], ref("patient"), source("blood_group")),
-            )
-        )
+    blood_group = _blood_group(
+        card["blood_group"], ref("patient"), source("blood_group"), card["issued"]
+    )
+    if card["states"]["blood_group"] != "not_asked" and blood_group is not None:
+        entries.append(("blood_group", blood_group))
         section_entries["blood_group"].append("blood_group")
         section_lines["blood_group"].append(f"ABO and Rh group: {card['blood_group']}")
     for field, build in (
@@ -163,7 +161,12 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
             name = f"{field}-{index}"
             absent = state != "known"
             entries.append(
-                (name, build(code, display, absent, confirmed, ref("patient"), source(field)))
+                (
+                    name,
+                    build(
+                        code, display, absent, confirmed, ref("patient"), source(field), card
+                    ),
+                )
             )
             section_entries[field].append(name)
             section_lines[field].append(display if absent else f"{display} ({code})")
@@ -199,17 +202,18 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
         ],
     }
     ordered = [("composition", composition), *entries, ("provenance", provenance)]
-    return {
+    bundle = {
         "resourceType": "Bundle",
         "id": uid("bundle"),
         "identifier": bundle_identifier(uid("bundle")),
         "type": "document",
         "timestamp": timestamp,
         "entry": [
-            {"fullUrl": full_url(uid(name)), "resource": {**resource, "id": uid(name)}}
+            {"fullUrl": full_url(uid(name)), "resource": profiled({**resource, "id": uid(name)})}
             for name, resource in ordered
         ],
     }
+    return profiled(bundle)
 
 
 def _label(field: str, code: str) -> str:
@@ -217,9 +221,9 @@ def _label(field: str, code: str) -> str:
 
 
 def _patient(card: dict[str, Any]) -> dict[str, Any]:
-    names = [{"text": card["name"]}]
+    names = [{"use": "usual", "text": card["name"]}]
     if card["name_latin"] and card["name_latin"] != card["name"].upper():
-        names.append({"text": card["name_latin"]})
+        names.append({"use": "usual", "text": card["name_latin"]})
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "identifier": [{"system": CARD_ID_SYSTEM, "value": card["card_id"]}],
@@ -242,22 +246,24 @@ def _patient(card: dict[str, Any]) -> dict[str, Any]:
     return patient
 
 
-def _blood_group(code: str, subject: dict[str, str], performer: dict[str, str]) -> dict[str, Any]:
-    observation: dict[str, Any] = {
+def _blood_group(
+    code: str, subject: dict[str, str], performer: dict[str, str], issued: str
+) -> dict[str, Any] | None:
+    """The ABO/Rh laboratory Observation; None for an unknown group (no result to state)."""
+    group = valuesets.blood_groups().concepts.get(code)
+    snomed = group.extra.get("snomed") if group else None
+    if group is None or code == "unknown" or not snomed:
+        return None
+    return {
         "resourceType": "Observation",
         "status": "final",
         "category": [status("observation-category", "laboratory")],
         "code": concept(LOINC, "882-1", "ABO and Rh group [Type] in Blood"),
         "subject": subject,
+        "effectiveDateTime": issued,
         "performer": [performer],
+        "valueCodeableConcept": concept(SNOMED, str(snomed), group.label(LANGUAGE)),
     }
-    group = valuesets.blood_groups().concepts.get(code)
-    snomed = group.extra.get("snomed") if group else None
-    if group is None or code == "unknown" or not snomed:
-        observation["dataAbsentReason"] = status("data-absent-reason", "unknown")
-    else:
-        observation["valueCodeableConcept"] = concept(SNOMED, str(snomed), group.label(LANGUAGE))
-    return observation
 
 
 def _allergy(
@@ -267,6 +273,7 @@ def _allergy(
     confirmed: bool,
     patient: dict[str, str],
     asserter: dict[str, str],
+    card: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "resourceType": "AllergyIntolerance",
@@ -287,12 +294,15 @@ def _medication(
     confirmed: bool,
     patient: dict[str, str],
     source: dict[str, str],
+    card: dict[str, Any],
 ) -> dict[str, Any]:
+    # IPS asks when the medication is taken: the card says it is current on its issue date.
     return {
         "resourceType": "MedicationStatement",
         "status": "active" if not absent or code == "no-known-medications" else "unknown",
         "medicationCodeableConcept": concept(ABSENT if absent else ATC, code, display),
         "subject": patient,
+        "effectiveDateTime": card["issued"],
         "informationSource": source,
     }
 
@@ -304,6 +314,7 @@ def _condition(
     confirmed: bool,
     patient: dict[str, str],
     asserter: dict[str, str],
+    card: dict[str, Any],
 ) -> dict[str, Any]:
     return {
         "resourceType": "Condition",

@@ -1,40 +1,31 @@
-"""The record as FHIR R4 (International Patient Summary): one resource per item.
+"""The record's items as FHIR R4 resources, after the International Patient Summary.
 
-The record is served as SMART Health Link files: a summary file (an IPS
-document Bundle: Composition + Patient) and one `application/fhir+json` file
-per item, so the holder can mask an item and the server can withhold its file
-without reading it. Items point at the Patient by its `urn:uuid:` full URL.
-static/records/fhir.js reads these resources back for display.
+Each item is stored as its own encrypted file, so the holder can mask it and the server
+can withhold it without reading it; cards/record_ips.py folds the items into the IPS
+document that SMART Health Link clients receive. Items point at the Patient by its
+`urn:uuid:` full URL. static/records/fhir.js reads these resources back for display.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
 from typing import Any
 
-from cards.fhir_common import (
-    ATC,
-    ICD10,
-    LOINC,
-    SNOMED,
-    bundle_identifier,
-    communication,
-    concept,
-    full_url,
-    narrative,
-    status,
-)
-from cards.model import Holder, Sex
+from cards import valuesets
+from cards.fhir_common import ATC, ICD10, LOINC, SNOMED, concept, status
+from cards.ips_profiles import profiled, unknown_date
 from cards.record import ItemKind, RecordError, RecordItem
-from cards.translit import icao_latin
 
 FHIR_VERSION = "4.0.1"
 EHCARD = "https://ehcard.org/fhir"
 PROVENANCE_SYSTEM = f"{EHCARD}/CodeSystem/provenance"
 KIND_SYSTEM = f"{EHCARD}/CodeSystem/record-item-kind"
-NARRATIVE = "Entries of this section are separate files of the same SMART Health Link."
+VALUE_SETS = {
+    ItemKind.ALLERGY: "allergies",
+    ItemKind.MEDICATION: "medications",
+    ItemKind.CONDITION: "conditions",
+}
 CODE_SYSTEMS = {ItemKind.ALLERGY: SNOMED, ItemKind.MEDICATION: ATC, ItemKind.CONDITION: ICD10}
 # IPS section of each kind (LOINC), used by readers to group items.
 SECTIONS = {
@@ -53,10 +44,15 @@ SECTIONS = {
 
 
 def _coded(item: RecordItem) -> dict[str, Any]:
+    """The holder's words as text; the code with its English label as display."""
     concept: dict[str, Any] = {"text": item.text}
     system = CODE_SYSTEMS.get(item.kind)
     if item.code and system:
-        concept["coding"] = [{"system": system, "code": item.code}]
+        coding = {"system": system, "code": item.code}
+        display = valuesets.value_set(VALUE_SETS[item.kind]).label(item.code, "en")
+        if display != item.code:
+            coding["display"] = display
+        concept["coding"] = [coding]
     return concept
 
 
@@ -107,7 +103,7 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
             "medicationCodeableConcept": _coded(item),
             "subject": subject,
         }
-        _when(resource, "effectiveDateTime", item.when)
+        _when(resource, "effectiveDateTime", item.when, required=True)
     elif kind is ItemKind.CONDITION:
         resource |= {
             "resourceType": "Condition",
@@ -125,10 +121,7 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
             "patient": subject,
             "primarySource": item.confirmed is not None,
         }
-        # Immunization.occurrence[x] is mandatory: an unknown date is said so.
-        resource |= (
-            {"occurrenceDateTime": item.when} if item.when else {"occurrenceString": "unknown"}
-        )
+        _when(resource, "occurrenceDateTime", item.when, required=True)
     elif kind is ItemKind.SURGERY:
         resource |= {
             "resourceType": "Procedure",
@@ -136,7 +129,7 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
             "code": _coded(item),
             "subject": subject,
         }
-        _when(resource, "performedDateTime", item.when)
+        _when(resource, "performedDateTime", item.when, required=True)
     elif kind is ItemKind.IMPLANT:
         resource |= {
             "resourceType": "DeviceUseStatement",
@@ -175,7 +168,7 @@ def item_resource(item: RecordItem, patient: str) -> dict[str, Any]:
         _when(resource, "dateTime", item.when)
     else:
         resource |= _document(item, subject)
-    return resource
+    return profiled(resource)
 
 
 def _document(item: RecordItem, subject: dict[str, str]) -> dict[str, Any]:
@@ -198,69 +191,14 @@ def _document(item: RecordItem, subject: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _when(resource: dict[str, Any], name: str, value: str | None) -> None:
+def _when(
+    resource: dict[str, Any], name: str, value: str | None, *, required: bool = False
+) -> None:
+    """Set a date element; one IPS requires is marked unknown when nobody gave it."""
     if value:
         resource[name] = value
-
-
-def summary_bundle(
-    holder: Holder,
-    *,
-    patient_id: str,
-    document_id: str,
-    language: str,
-    author: str,
-    now: datetime,
-) -> dict[str, Any]:
-    """The record's summary file: an IPS document Bundle with Composition and Patient.
-
-    Its sections carry a narrative only: the items come as separate files of
-    the same SMART Health Link, so masking one never needs this file rewritten.
-    """
-    patient_url = full_url(patient_id)
-    latin = holder.name_latin or icao_latin(holder.name)
-    names: list[dict[str, Any]] = [{"text": holder.name}]
-    if latin and latin != holder.name.upper():
-        names.append({"text": latin, "use": "official"})
-    patient: dict[str, Any] = {
-        "resourceType": "Patient",
-        "id": patient_id,
-        "name": names,
-        "birthDate": holder.birth_date.isoformat(),
-        "communication": [communication(language)],
-    }
-    if holder.sex:
-        patient["gender"] = {Sex.MALE: "male", Sex.FEMALE: "female", Sex.OTHER: "other"}[holder.sex]
-    sections = [
-        {
-            "title": title,
-            "code": concept(LOINC, code),
-            "text": narrative(NARRATIVE),
-        }
-        for code, title in dict(SECTIONS.values()).items()
-    ]
-    composition = {
-        "resourceType": "Composition",
-        "id": document_id,
-        "status": "final",
-        "type": concept(LOINC, "60591-5", text="Patient summary"),
-        "subject": {"reference": patient_url},
-        "date": now.isoformat(timespec="seconds"),
-        "author": [{"display": author}],
-        "title": "Patient summary (emergency health card record)",
-        "language": language,
-        "section": sections,
-    }
-    return {
-        "resourceType": "Bundle",
-        "type": "document",
-        "identifier": bundle_identifier(document_id),
-        "timestamp": now.isoformat(timespec="seconds"),
-        "entry": [
-            {"fullUrl": full_url(document_id), "resource": composition},
-            {"fullUrl": patient_url, "resource": patient},
-        ],
-    }
+    elif required:
+        resource |= unknown_date(name)
 
 
 def to_json_bytes(resource: dict[str, Any]) -> bytes:

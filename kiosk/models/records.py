@@ -34,16 +34,18 @@ class RecordRow(Base):
 
 
 class RecordFileRow(Base):
-    """One SMART Health Link file: the summary, or one item, as a JWE compact string."""
+    """One SMART Health Link file: an IPS document or one item, as a JWE compact string."""
 
     __tablename__ = "record_files"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_pk: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
     file_id: Mapped[str] = mapped_column(String(32), unique=True, index=True)
-    role: Mapped[str] = mapped_column(String(16))  # summary | item
+    role: Mapped[str] = mapped_column(String(16))  # ips | item | summary (before IPS documents)
     jwe: Mapped[str] = mapped_column(Text)
     masked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The item files an IPS document covers, a JSON list (kiosk/domain/records/documents.py)
+    covers: Mapped[str | None] = mapped_column(Text, nullable=True)
     added_by: Mapped[str] = mapped_column(String(160))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

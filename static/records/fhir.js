@@ -18,6 +18,12 @@ const SECTIONS = {
   document: ["55107-7", "Attached documents"],
 };
 export const KINDS = Object.keys(SECTIONS);
+// The IPS profiles cards/ips_profiles.py claims for the items a clinician adds here.
+const IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/";
+const PROFILES = { AllergyIntolerance: "AllergyIntolerance-uv-ips",
+  MedicationStatement: "MedicationStatement-uv-ips", Condition: "Condition-uv-ips",
+  Immunization: "Immunization-uv-ips", Procedure: "Procedure-uv-ips" };
+const DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
 function tag(resource, system) {
   return (resource.meta?.tag || []).find((t) => t.system === system)?.code;
@@ -31,10 +37,30 @@ function extension(resource, name) {
 const WHEN = ["onsetDateTime", "effectiveDateTime", "occurrenceDateTime", "performedDateTime",
   "timingDateTime", "dateTime"];
 
+const CODED = ["code", "medicationCodeableConcept", "vaccineCode"];
+const ABSENT = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips";
+const BY_TYPE = { AllergyIntolerance: "allergy", MedicationStatement: "medication", Condition: "condition" };
+
+// The kind of a resource of the IPS document's frame: the blood group, or a card state
+// ("no known allergies") saying why a list is empty.
+function frameKind(resource) {
+  if (resource.resourceType === "Observation" && resource.code?.coding?.[0]?.code === "882-1") return "blood_group";
+  return BY_TYPE[resource.resourceType] || "document";
+}
+
+// The first coding of what the item is, or of the blood group's value.
+function codingOf(resource) {
+  const concept = resource.resourceType === "Observation"
+    ? resource.valueCodeableConcept : CODED.map((name) => resource[name]).find(Boolean);
+  const coding = concept?.coding?.[0];
+  return coding ? { system: coding.system, code: coding.code, display: coding.display || "" } : null;
+}
+
 // What a reader needs to show one item.
 export function describe(resource) {
-  const kind = tag(resource, KIND) || "document";
+  const kind = tag(resource, KIND) || frameKind(resource);
   const text = resource.code?.text || resource.medicationCodeableConcept?.text
+    || resource.valueCodeableConcept?.text
     || resource.vaccineCode?.text || resource.device?.display || resource.valueString
     || resource.name?.[0]?.text || resource.policyRule?.text || resource.type?.text || "";
   const when = WHEN.map((name) => resource[name]).find(Boolean) || "";
@@ -50,8 +76,18 @@ export function describe(resource) {
     confirmedBy: extension(resource, "confirmed-by") || "",
     confirmedOn: extension(resource, "confirmed-on") || "",
     attachment,
+    coding: codingOf(resource),
   };
 }
+
+const NOT_ITEMS = new Set(["Composition", "Patient", "Organization", "Practitioner"]);
+
+/** What an IPS document says of the holder: its items, the blood group, empty lists. */
+export function itemsOf(bundle) {
+  return bundle.entry.map((e) => e.resource).filter((r) => !NOT_ITEMS.has(r.resourceType));
+}
+
+export { ABSENT };
 
 export function summaryOf(bundle) {
   const patient = bundle.entry.map((e) => e.resource).find((r) => r.resourceType === "Patient");
@@ -91,16 +127,16 @@ export function buildResource(kind, fields, patientUrl, confirmedBy, today) {
       verificationStatus: status("confirmed", `${hl7}allergyintolerance-verification`),
       code: coded(fields.text), patient: subject, onsetDateTime: when }),
     medication: () => ({ resourceType: "MedicationStatement", status: "active",
-      medicationCodeableConcept: coded(fields.text), subject, effectiveDateTime: when }),
+      medicationCodeableConcept: coded(fields.text), subject, ...required("effectiveDateTime", when) }),
     condition: () => ({ resourceType: "Condition",
       clinicalStatus: status("active", `${hl7}condition-clinical`),
       verificationStatus: status("confirmed", `${hl7}condition-ver-status`),
       code: coded(fields.text), subject, onsetDateTime: when }),
     vaccination: () => ({ resourceType: "Immunization", status: "completed",
       vaccineCode: coded(fields.text), patient: subject, primarySource: true,
-      ...(when ? { occurrenceDateTime: when } : { occurrenceString: "unknown" }) }),
+      ...required("occurrenceDateTime", when) }),
     surgery: () => ({ resourceType: "Procedure", status: "completed", code: coded(fields.text),
-      subject, performedDateTime: when }),
+      subject, ...required("performedDateTime", when) }),
     implant: () => ({ resourceType: "DeviceUseStatement", status: "active", subject,
       device: { display: fields.text }, timingDateTime: when }),
     pregnancy: () => ({ resourceType: "Observation", status: "final",
@@ -110,5 +146,13 @@ export function buildResource(kind, fields, patientUrl, confirmedBy, today) {
   if (!build) throw new Error(`a clinician cannot add a ${kind} here`);
   const body = build();
   for (const [name, value] of Object.entries(body)) if (value === undefined) delete body[name];
+  const profile = PROFILES[body.resourceType];
+  if (profile) resource.meta = { profile: [IPS + profile], ...resource.meta };
   return { ...resource, ...body };
+}
+
+// A date IPS requires: the value, or no value and the reason it is missing (as Python's).
+function required(name, value) {
+  if (value) return { [name]: value };
+  return { [`_${name}`]: { extension: [{ url: DATA_ABSENT, valueCode: "unknown" }] } };
 }

@@ -1,7 +1,8 @@
 // The record page: key from the URL fragment, manifest from the server, decryption here.
 import { b64urlEncode, decryptJwe, deriveFileKey, deriveManifestId, encryptJwe,
   parseFragment, shlink } from "./crypto.js";
-import { buildResource, describe, summaryOf } from "./fhir.js";
+import { ABSENT, buildResource, describe, itemsOf, summaryOf } from "./fhir.js";
+import { Labels } from "../verify/labels.js";
 import qrcode from "./vendor/qrcode-generator.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,7 +10,17 @@ const messages = $("messages").dataset;
 const kindLabels = JSON.parse(messages.kinds);
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const EMBED_MAX = 16384;
-const state = { fileKey: null, manifestId: null, patientUrl: null, clinician: null, broken: false };
+const state = { fileKey: null, manifestId: null, patientUrl: null, clinician: null, broken: false,
+  labels: null };
+// Code systems the verifier's labels bundle names in the reader's language.
+const SYSTEMS = {
+  "http://snomed.info/sct": ["allergies", "SNOMED CT"],
+  "http://www.whocc.no/atc": ["medications", "ATC"],
+  "http://hl7.org/fhir/sid/icd-10": ["conditions", "ICD-10"],
+};
+const ABSENT_STATES = { "no-known-allergies": "state.none_known", "no-known-medications": "state.none_known",
+  "no-known-problems": "state.none_known", "no-allergy-info": "state.not_asked",
+  "no-medication-info": "state.not_asked", "no-problem-info": "state.not_asked" };
 
 function say(text, isError = false) {
   $("status").textContent = text;
@@ -45,13 +56,49 @@ async function fileText(entry) {
   return response.text();
 }
 
+// What the item is in the reader's language, with its code; the holder's own words
+// beside when they differ (they are in the holder's language, whatever the page's).
+function reading(item) {
+  const coding = item.coding;
+  const labels = state.labels;
+  const known = coding && SYSTEMS[coding.system];
+  const code = known ? `${known[1]} ${coding.code}` : "";
+  if (!coding || !labels) return { title: item.text || coding?.display || "", code, own: "" };
+  if (coding.system === ABSENT) return { title: labels.term(ABSENT_STATES[coding.code] || coding.code), code: "", own: "" };
+  if (item.kind === "blood_group") {
+    const groups = Object.entries(labels.bundle.value_sets.blood_groups || {});
+    const found = groups.find(([, concept]) => String(concept.snomed) === coding.code);
+    return { title: found ? labels.label("blood_groups", found[0]) : coding.display, code: "", own: "" };
+  }
+  if (!known) return { title: item.text || coding.display, code: "", own: "" };
+  const label = labels.label(known[0], coding.code);
+  const title = label !== coding.code ? label : coding.display || item.text || coding.code;
+  return { title, code, own: item.text && item.text !== title ? item.text : "" };
+}
+
 function itemElement(item) {
   const box = document.createElement("article");
   box.className = `item ${item.provenance}`;
   box.dataset.kind = item.kind;
+  const { title: words, code, own } = reading(item);
   const title = document.createElement("h4");
-  title.textContent = item.text;
+  title.textContent = words;
+  if (code) {
+    const codeLine = document.createElement("span");
+    codeLine.className = "code";
+    codeLine.dir = "ltr";
+    codeLine.textContent = code;
+    title.append(" ", codeLine);
+  }
   box.append(title);
+  if (own) {
+    const ownWords = document.createElement("p");
+    ownWords.className = "own-words";
+    const said = document.createElement("bdi");
+    said.textContent = own;
+    ownWords.append(`${messages.ownWords}: `, said);
+    box.append(ownWords);
+  }
   const facts = document.createElement("p");
   const provenance = item.provenance === "clinician-confirmed"
     ? fill(messages.confirmed, { who: item.confirmedBy, date: item.confirmedOn }) : messages.self;
@@ -88,16 +135,19 @@ async function render(manifest) {
   for (const entry of manifest.files) {
     const { plaintext } = await decryptJwe(state.fileKey, await fileText(entry));
     const resource = JSON.parse(new TextDecoder().decode(plaintext));
+    let items = [resource];
     if (resource.resourceType === "Bundle") {
+      // The IPS document: the holder, and the items it holds.
       const summary = summaryOf(resource);
       state.patientUrl = summary.patientUrl;
       $("patient").textContent = summary.name;
       $("birth").textContent = summary.birthDate;
-      continue;
+      items = itemsOf(resource);
     }
-    const item = describe(resource);
-    if (!groups.has(item.kind)) groups.set(item.kind, []);
-    groups.get(item.kind).push(item);
+    for (const item of items.map(describe)) {
+      if (!groups.has(item.kind)) groups.set(item.kind, []);
+      groups.get(item.kind).push(item);
+    }
   }
   const items = $("items");
   items.replaceChildren();
@@ -105,7 +155,8 @@ async function render(manifest) {
     const section = document.createElement("section");
     section.className = "kind";
     const heading = document.createElement("h3");
-    heading.textContent = kindLabels[kind] || kind;
+    heading.textContent = kind === "blood_group" && state.labels
+      ? state.labels.term("field.blood_group") : kindLabels[kind] || kind;
     section.append(heading, ...list.map(itemElement));
     items.append(section);
   }
@@ -220,7 +271,24 @@ $("holder-link").addEventListener("click", () => {
   sessionStorage.setItem("ehcard.record", location.hash);
 });
 
+// The verifier's labels in the page's language (English as fallback), so a doctor
+// reads each coded item in their own language.
+async function loadLabels() {
+  try {
+    const response = await fetch(`/V/labels-${messages.language}.json`);
+    if (response.ok) state.labels = new Labels(await response.json());
+  } catch {
+    state.labels = null;  // the holder's words and the codes still show
+  }
+}
+
+// Switching language reloads the page: keep the key, which lives in the fragment.
+for (const link of document.querySelectorAll("nav.languages a")) {
+  link.addEventListener("click", () => { link.href = `${link.getAttribute("href")}${location.hash}`; });
+}
+
 async function start() {
+  await loadLabels();
   const fragment = parseFragment(location.hash);
   if (!fragment) return say(messages.badLink, true);
   state.fileKey = await deriveFileKey(fragment.recordKey, fragment.recordId);

@@ -21,6 +21,13 @@ const SECTIONS = [
   ["conditions", "11450-4", "Problem list - Reported", "Problem list"],
   ["blood_group", "30954-2", "Relevant diagnostic tests/laboratory data Narrative", "Results"],
 ];
+const IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/";
+const PROFILES = {
+  Bundle: "Bundle-uv-ips", Composition: "Composition-uv-ips", Patient: "Patient-uv-ips",
+  Organization: "Organization-uv-ips", Practitioner: "Practitioner-uv-ips",
+  AllergyIntolerance: "AllergyIntolerance-uv-ips", MedicationStatement: "MedicationStatement-uv-ips",
+  Condition: "Condition-uv-ips",
+};
 const VALUE_SETS = { allergies: "allergies", medications: "medications", conditions: "conditions" };
 
 async function resourceUuid(cardIdHex, name) {
@@ -68,8 +75,9 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
     ref(card.provenance[field] === "clinician" && confirmedBy !== null ? "practitioner" : "patient");
   const sectionEntries = { allergies: [], medications: [], conditions: [], blood_group: [] };
   const sectionLines = { allergies: [], medications: [], conditions: [], blood_group: [] };
-  if (card.states.blood_group !== "not_asked") {
-    entries.push(["blood_group", bloodGroup(card.blood_group, labels, ref("patient"), source("blood_group"))]);
+  const blood = bloodGroup(card.blood_group, labels, ref("patient"), source("blood_group"), card.issued);
+  if (card.states.blood_group !== "not_asked" && blood !== null) {
+    entries.push(["blood_group", blood]);
     sectionEntries.blood_group.push("blood_group");
     sectionLines.blood_group.push(`ABO and Rh group: ${card.blood_group}`);
   }
@@ -87,7 +95,7 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
     items.forEach(([code, display], index) => {
       const name = `${field}-${index}`;
       const absent = state !== "known";
-      entries.push([name, builders[field](code, display, absent, confirmed, ref("patient"), source(field))]);
+      entries.push([name, builders[field](code, display, absent, confirmed, ref("patient"), source(field), card)]);
       sectionEntries[field].push(name);
       sectionLines[field].push(absent ? display : `${display} (${code})`);
     });
@@ -117,7 +125,7 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
     agent: [{ type: status("provenance-participant-type", "author"), who: ref("organization") }],
   };
   const ordered = [["composition", composition], ...entries, ["provenance", provenance]];
-  return {
+  return profiled({
     resourceType: "Bundle",
     id: uuids.bundle,
     identifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${uuids.bundle}` },
@@ -125,14 +133,25 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
     timestamp,
     entry: ordered.map(([name, resource]) => ({
       fullUrl: `urn:uuid:${uuids[name]}`,
-      resource: { ...resource, id: uuids[name] },
+      resource: profiled({ ...resource, id: uuids[name] }),
     })),
-  };
+  });
+}
+
+/** `resource` claiming the IPS profile it conforms to, as cards/ips_profiles.py. */
+function profiled(resource) {
+  const kind = resource.resourceType;
+  const laboratory = kind === "Observation" && resource.code.coding.some((c) => c.code === "882-1");
+  const name = laboratory ? "Observation-results-laboratory-uv-ips" : PROFILES[kind];
+  if (!name) return resource;
+  const { resourceType, id, ...rest } = resource;
+  const head = id === undefined ? { resourceType } : { resourceType, id };
+  return { ...head, meta: { profile: [IPS + name] }, ...rest };
 }
 
 function patient(card) {
-  const names = [{ text: card.name }];
-  if (card.name_latin && card.name_latin !== card.name.toUpperCase()) names.push({ text: card.name_latin });
+  const names = [{ use: "usual", text: card.name }];
+  if (card.name_latin && card.name_latin !== card.name.toUpperCase()) names.push({ use: "usual", text: card.name_latin });
   const resource = {
     resourceType: "Patient",
     identifier: [{ system: "urn:ehcard:card-id", value: card.card_id }],
@@ -156,23 +175,21 @@ function patient(card) {
   return resource;
 }
 
-function bloodGroup(code, labels, subject, performer) {
-  const observation = {
+// An unknown group is no laboratory result: no Observation at all.
+function bloodGroup(code, labels, subject, performer, issued) {
+  const concept = labels.concept("blood_groups", code);
+  const snomed = concept ? concept.snomed : null;
+  if (concept === null || code === "unknown" || !snomed) return null;
+  return {
     resourceType: "Observation",
     status: "final",
     category: [status("observation-category", "laboratory")],
     code: coding(LOINC, "882-1", "ABO and Rh group [Type] in Blood"),
     subject,
+    effectiveDateTime: issued,
     performer: [performer],
+    valueCodeableConcept: coding(SNOMED, String(snomed), concept.labels.en),
   };
-  const concept = labels.concept("blood_groups", code);
-  const snomed = concept ? concept.snomed : null;
-  if (concept === null || code === "unknown" || !snomed) {
-    observation.dataAbsentReason = status("data-absent-reason", "unknown");
-  } else {
-    observation.valueCodeableConcept = coding(SNOMED, String(snomed), concept.labels.en);
-  }
-  return observation;
 }
 
 function allergy(code, display, absent, confirmed, patientRef, asserter) {
@@ -186,12 +203,13 @@ function allergy(code, display, absent, confirmed, patientRef, asserter) {
   };
 }
 
-function medication(code, display, absent, confirmed, patientRef, source) {
+function medication(code, display, absent, confirmed, patientRef, source, card) {
   return {
     resourceType: "MedicationStatement",
     status: !absent || code === "no-known-medications" ? "active" : "unknown",
     medicationCodeableConcept: coding(absent ? ABSENT : ATC, code, display),
     subject: patientRef,
+    effectiveDateTime: card.issued,
     informationSource: source,
   };
 }

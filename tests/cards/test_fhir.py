@@ -22,6 +22,9 @@ def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
+IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
+
+
 def _only(bundle: dict[str, Any], kind: str) -> dict[str, Any]:
     (resource,) = _resources(bundle, kind)
     return resource
@@ -97,15 +100,34 @@ def test_none_known_and_not_asked_use_the_ips_absent_codes(card: str, codes: lis
     assert [(c["system"], c["code"]) for c in found] == [(ABSENT, code) for code in codes]
 
 
-def test_not_asked_blood_group_has_no_observation_and_unknown_says_so() -> None:
-    assert (
-        _resources(card_bundle(CARDS["not-asked"], issuer="C", timestamp=NOW), "Observation") == []
-    )
-    unknown = _only(
-        card_bundle(CARDS["unknown-blood-group"], issuer="C", timestamp=NOW), "Observation"
-    )
-    assert unknown["dataAbsentReason"]["coding"][0]["code"] == "unknown"
-    assert "valueCodeableConcept" not in unknown
+def test_a_blood_group_not_asked_or_unknown_is_no_laboratory_result() -> None:
+    for name in ("not-asked", "unknown-blood-group"):
+        bundle = card_bundle(CARDS[name], issuer="C", timestamp=NOW)
+        assert _resources(bundle, "Observation") == []
+        sections = bundle["entry"][0]["resource"]["section"]
+        assert "30954-2" not in {s["code"]["coding"][0]["code"] for s in sections}
+
+
+def test_a_known_blood_group_is_a_dated_laboratory_result() -> None:
+    card = make_card()
+    observation = _only(card_bundle(card, issuer="C", timestamp=NOW), "Observation")
+    assert observation["effectiveDateTime"] == card.issued.isoformat()
+    assert observation["valueCodeableConcept"]["coding"][0]["system"] == "http://snomed.info/sct"
+    assert observation["meta"]["profile"] == [IPS + "Observation-results-laboratory-uv-ips"]
+
+
+def test_every_resource_claims_its_ips_profile_and_medications_are_dated() -> None:
+    card = make_card()
+    bundle = card_bundle(card, issuer="C", timestamp=NOW)
+    assert bundle["meta"]["profile"] == [IPS + "Bundle-uv-ips"]
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if resource["resourceType"] == "Provenance":
+            assert "meta" not in resource  # IPS has no Provenance profile: none is claimed
+            continue
+        assert resource["meta"]["profile"][0].startswith(IPS), resource["resourceType"]
+    assert _only(bundle, "MedicationStatement")["effectiveDateTime"] == card.issued.isoformat()
+    assert all("use" in name for name in _only(bundle, "Patient")["name"])
 
 
 def test_provenance_marks_clinician_confirmed_and_self_declared_items() -> None:

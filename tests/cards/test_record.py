@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-from fhir.resources.R4B.bundle import Bundle
 
 from cards.record import Attachment, Confirmation, ItemKind, MediaType, RecordError, RecordItem
-from cards.record_fhir import item_resource, summary_bundle
-from tests.builders import make_card
+from cards.record_fhir import item_resource
 from tests.record_items import record_items
 
 PATIENT = "urn:uuid:5b3a7c1e-0000-4000-8000-000000000001"
@@ -86,35 +84,33 @@ def test_a_clinician_confirmation_says_who_and_when() -> None:
 def test_coded_items_carry_their_code_system() -> None:
     resource = item_resource(RecordItem(ItemKind.MEDICATION, "Salbutamol", code="R03AC02"), PATIENT)
     assert resource["medicationCodeableConcept"]["coding"] == [
-        {"system": "http://www.whocc.no/atc", "code": "R03AC02"}
+        {
+            "system": "http://www.whocc.no/atc",
+            "code": "R03AC02",
+            "display": "Salbutamol (albuterol)",
+        }
     ]
+    assert resource["medicationCodeableConcept"]["text"] == "Salbutamol"  # the holder's words
 
 
-def test_a_vaccination_without_a_date_says_it_is_unknown() -> None:
-    resource = item_resource(RecordItem(ItemKind.VACCINATION, "BCG"), PATIENT)
-    assert resource["occurrenceString"] == "unknown"
-
-
-def test_summary_is_an_ips_document_bundle_of_composition_and_patient() -> None:
-    card = make_card()
-    bundle = summary_bundle(
-        card.holder,
-        patient_id="5b3a7c1e-0000-4000-8000-000000000001",
-        document_id="5b3a7c1e-0000-4000-8000-000000000002",
-        language="ff",
-        author="Centre",
-        now=datetime(2026, 11, 27, tzinfo=UTC),
-    )
-    assert bundle["type"] == "document"
-    composition, patient = (entry["resource"] for entry in bundle["entry"])
-    assert composition["resourceType"] == "Composition"
-    assert composition["type"]["coding"][0]["code"] == "60591-5"
-    assert composition["subject"]["reference"] == bundle["entry"][1]["fullUrl"]
-    codes = {s["code"]["coding"][0]["code"] for s in composition["section"]}
-    assert {"48765-2", "10160-0", "11450-4"} <= codes  # the sections IPS requires
-    assert patient["name"][0]["text"] == "Amina Diallo"
-    assert patient["birthDate"] == "1994-03-12"
-    assert patient["gender"] == "female"
+@pytest.mark.parametrize(
+    ("kind", "element"),
+    [
+        (ItemKind.VACCINATION, "occurrenceDateTime"),
+        (ItemKind.MEDICATION, "effectiveDateTime"),
+        (ItemKind.SURGERY, "performedDateTime"),
+    ],
+)
+def test_a_date_ips_requires_but_nobody_gave_is_marked_unknown(
+    kind: ItemKind, element: str
+) -> None:
+    resource = item_resource(RecordItem(kind, "Something"), PATIENT)
+    assert element not in resource
+    reason = resource[f"_{element}"]["extension"][0]
+    assert reason == {
+        "url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
+        "valueCode": "unknown",
+    }
 
 
 @pytest.mark.parametrize("kind", list(ItemKind))
@@ -127,15 +123,3 @@ def test_every_item_resource_is_valid_fhir_r4(kind: ItemKind) -> None:
     resource = item_resource(item, PATIENT)
     module = importlib.import_module(f"fhir.resources.R4B.{resource['resourceType'].lower()}")
     getattr(module, resource["resourceType"]).model_validate(resource)
-
-
-def test_the_summary_bundle_is_valid_fhir_r4() -> None:
-    bundle = summary_bundle(
-        make_card().holder,
-        patient_id="5b3a7c1e-0000-4000-8000-000000000001",
-        document_id="5b3a7c1e-0000-4000-8000-000000000002",
-        language="fr",
-        author="Centre",
-        now=datetime(2026, 11, 27, tzinfo=UTC),
-    )
-    Bundle.model_validate(bundle)

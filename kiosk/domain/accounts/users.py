@@ -91,3 +91,9 @@ def find_user(session: Session, username: str) -> UserRow:
     if row is None:
         raise AccountError(f"no user {username!r}")
     return row
+
+
+def actor_names(session: Session) -> dict[str, str]:
+    """How pages name each staff account the audit log calls `user:ID`: its display name."""
+    rows = session.execute(select(UserRow.id, UserRow.username, UserRow.display_name))
+    return {f"user:{uid}": display or username for uid, username, display in rows}

@@ -147,6 +147,7 @@ def reissue_card(
             old_record_key=presented.record_key,
             new_card=issued.card,
             centre=settings.centre_name,
+            actor=actor,
         )
     if row.status == "revoked":
         previous_reason = "already_revoked"

@@ -24,6 +24,8 @@ from kiosk.domain.audit import record_event
 from kiosk.domain.cards.registry import RegistryError, find_card
 from kiosk.domain.clock import clock_of
 from kiosk.domain.records.credentials import normalise_recovery_code, secret_matches
+from kiosk.domain.records.documents import ROLE as DOCUMENT
+from kiosk.domain.records.documents import best_document, covered
 from kiosk.domain.records.errors import BadRecordRequest, PasscodeRejected, SignInFailed, Throttled
 from kiosk.domain.records.log import BREAK_GLASS_REASONS, clean_label, log_access
 from kiosk.domain.records.store import find_record, item_files
@@ -54,13 +56,21 @@ class OpenedRecord:
 def _served(
     session: Session, row: RecordRow, *, include_masked: bool
 ) -> tuple[list[ServedFile], int]:
+    """The IPS document to serve and the visible items it lacks; how many items are hidden."""
     files = item_files(session, row)
+    items = [f for f in files if f.role == "item"]
+    visible = [f for f in items if include_masked or not f.masked]
+    hidden = frozenset(f.file_id for f in items) - {f.file_id for f in visible}
+    document = best_document([f for f in files if f.role == DOCUMENT], hidden=hidden)
+    # A record written before IPS documents has a summary file instead.
+    head = [document] if document else [f for f in files if f.role == "summary"]
+    inside = covered(document) if document else frozenset()
     served = [
         ServedFile(f.file_id, f.jwe, f.added_at)
-        for f in files
-        if include_masked or not f.masked
+        for f in [*head, *visible]
+        if f.file_id not in inside
     ]
-    return served, len(files) - len(served)
+    return served, len(items) - len(visible)
 
 
 def open_with_pin(

@@ -13,17 +13,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from cards.model import Card
 from cards.record import ItemKind, RecordItem
-from cards.record_fhir import item_resource, summary_bundle, to_json_bytes
+from cards.record_fhir import item_resource, to_json_bytes
+from cards.record_ips import summary_base
 from kiosk.domain import audit
 from kiosk.domain.audit import record_event
 from kiosk.domain.clock import clock_of
 from kiosk.domain.records.credentials import check_pin, hash_secret, new_recovery_code
+from kiosk.domain.records.documents import OpenItem, write_documents
 from kiosk.domain.records.errors import AccessRefused, BadRecordRequest, RecordGone, RecordNotFound
 from kiosk.domain.records.log import log_access
 from kiosk.domain.records.uploads import UploadLimits, clean_document
@@ -66,11 +69,14 @@ def _add_file(
     return file_row
 
 
-def _encrypt_item(key: bytes, item: RecordItem, patient_url: str, limits: UploadLimits) -> str:
+def _item(item: RecordItem, patient_url: str, limits: UploadLimits) -> dict[str, Any]:
     if item.kind is ItemKind.DOCUMENT and item.attachment is not None:
         item = replace(item, attachment=clean_document(item.attachment.data, limits))
-    plaintext = to_json_bytes(item_resource(item, patient_url))
-    return crypto.encrypt(key, plaintext, content_type=crypto.FHIR_JSON, deflate=True)
+    return item_resource(item, patient_url)
+
+
+def _seal(key: bytes, resource: dict[str, Any]) -> str:
+    return crypto.encrypt(key, to_json_bytes(resource), content_type=crypto.FHIR_JSON, deflate=True)
 
 
 def create_record(
@@ -103,26 +109,23 @@ def create_record(
     )
     session.add(row)
     session.flush()
-    patient_id = str(uuid.uuid4())
-    summary = summary_bundle(
-        card.holder,
-        patient_id=patient_id,
+    patient_url = f"urn:uuid:{uuid.uuid4()}"
+    opened = []
+    for item in items:
+        resource = _item(item, patient_url, limits)
+        file_row = _add_file(
+            session, row, _seal(key, resource), role="item", added_by=centre, at=now
+        )
+        opened.append(OpenItem(file_row.file_id, resource, masked=False))
+    frame = summary_base(
+        card,
+        patient_id=patient_url.removeprefix("urn:uuid:"),
         document_id=str(uuid.uuid4()),
         language=language,
         author=centre,
         now=now,
     )
-    _add_file(
-        session,
-        row,
-        crypto.encrypt(key, to_json_bytes(summary), content_type=crypto.FHIR_JSON, deflate=True),
-        role="summary",
-        added_by=centre,
-        at=now,
-    )
-    for item in items:
-        jwe = _encrypt_item(key, item, f"urn:uuid:{patient_id}", limits)
-        _add_file(session, row, jwe, role="item", added_by=centre, at=now)
+    write_documents(session, row, key=key, frame=frame, items=opened, added_by=centre, at=now)
     log_access(
         session,
         row,
@@ -174,7 +177,7 @@ def add_document(
         raise AccessRefused("this key does not belong to this record")
     if not patient_url.startswith("urn:uuid:") or len(patient_url) != 45:
         raise BadRecordRequest("patient must be the urn:uuid: of the record's Patient")
-    jwe = _encrypt_item(key, item, patient_url, limits)
+    jwe = _seal(key, _item(item, patient_url, limits))
     now = clock_of(session).now()
     file_row = _add_file(session, row, jwe, role="item", added_by=added_by, at=now)
     session.flush()
@@ -182,7 +185,7 @@ def add_document(
 
 
 def item_files(session: Session, row: RecordRow) -> list[RecordFileRow]:
-    """The record's files, summary first, then items in the order they were added."""
+    """The record's files: summary (older records), items in the order added, IPS documents."""
     files = session.scalars(
         select(RecordFileRow)
         .where(RecordFileRow.record_pk == row.id)
@@ -223,7 +226,13 @@ def erase_record(session: Session, record_id: str, *, actor: str = audit.SYSTEM)
 
 
 def rekey_record(
-    session: Session, *, old_record_id: str, old_record_key: bytes, new_card: Card, centre: str
+    session: Session,
+    *,
+    old_record_id: str,
+    old_record_key: bytes,
+    new_card: Card,
+    centre: str,
+    actor: str,
 ) -> str:
     """Move a record to a reissued card: decrypt with the old key, encrypt with the new one.
 
@@ -232,6 +241,7 @@ def rekey_record(
     the new card's holder data, so a corrected name reaches the record. The
     old record is erased; masks, PIN and access log move to the new one.
     Returns a new recovery code: the slip names the card, so a new slip is printed.
+    `actor` is who reissued (a staff account, the kiosk), as the audit log names them.
     """
     old = find_record(session, record_id=old_record_id)
     old_key = crypto.file_key(old_record_key, old_record_id)
@@ -252,20 +262,25 @@ def rekey_record(
     )
     session.add(new)
     session.flush()
+    opened: list[OpenItem] = []
+    earlier: dict[str, Any] | None = None
     for file_row in item_files(session, old):
-        opened = crypto.decrypt(old_key, file_row.jwe)
-        plaintext = opened.plaintext
-        if file_row.role == "summary":
-            plaintext = _rebuilt_summary(plaintext, new_card, centre, now)
+        content = json.loads(crypto.decrypt(old_key, file_row.jwe).plaintext)
+        if file_row.role != "item":
+            earlier = earlier or content
+            continue
         moved = _add_file(
             session,
             new,
-            crypto.encrypt(new_key, plaintext, content_type=opened.header["cty"], deflate=True),
-            role=file_row.role,
+            _seal(new_key, content),
+            role="item",
             added_by=file_row.added_by,
             at=file_row.added_at,
         )
         moved.masked = file_row.masked
+        opened.append(OpenItem(moved.file_id, content, masked=file_row.masked))
+    frame = _rebuilt_frame(earlier, new_card, centre, now)
+    write_documents(session, new, key=new_key, frame=frame, items=opened, added_by=centre, at=now)
     session.execute(
         update(RecordAccessRow)
         .where(RecordAccessRow.record_pk == old.id)
@@ -275,25 +290,31 @@ def rekey_record(
     record_event(
         session,
         "record.update",
-        actor=audit.KIOSK,
+        actor=actor,
         subject=audit.record(new.record_id),
         details={"change": "rekeyed", "from": audit.record(old_record_id)},
     )
-    erase_record(session, old_record_id, actor=audit.KIOSK)
+    erase_record(session, old_record_id, actor=actor)
     old.recovery_hash = None
     session.flush()
     return recovery_code
 
 
-def _rebuilt_summary(plaintext: bytes, card: Card, centre: str, now: datetime) -> bytes:
-    bundle = json.loads(plaintext)
-    composition, patient = (entry["resource"] for entry in bundle["entry"][:2])
-    fresh = summary_bundle(
-        card.holder,
-        patient_id=patient["id"],
-        document_id=composition["id"],
+def _rebuilt_frame(
+    earlier: dict[str, Any] | None, card: Card, centre: str, now: datetime
+) -> dict[str, Any]:
+    """The frame of a reissued card's record, keeping the earlier Patient and document ids
+    (items point at the Patient) and language; the holder's data come from the new card."""
+    resources = [entry["resource"] for entry in (earlier or {}).get("entry", [])]
+    patient = next((r for r in resources if r.get("resourceType") == "Patient"), None)
+    composition: dict[str, Any] = next(
+        (r for r in resources if r.get("resourceType") == "Composition"), {}
+    )
+    return summary_base(
+        card,
+        patient_id=patient["id"] if patient else str(uuid.uuid4()),
+        document_id=composition.get("id") or str(uuid.uuid4()),
         language=composition.get("language", "en"),
         author=centre,
         now=now,
     )
-    return to_json_bytes(fresh)

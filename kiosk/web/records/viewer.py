@@ -15,7 +15,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, session
 from flask_login import current_user
 
+from cards import valuesets
 from cards.record import Attachment, Confirmation, ItemKind, RecordItem
+from cards.valuesets import UI_LANGUAGES
 from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.accounts import logins
@@ -68,6 +70,10 @@ def record_page() -> str:
     if user.is_authenticated and user.role == "clinician":
         clinician = _clinician_label(user)
     kinds = kind_labels()
+    native_names = {
+        code: str(concept.extra.get("native", code))
+        for code, concept in valuesets.languages().concepts.items()
+    }
     return render_template(
         "records/viewer.html",
         reasons=BREAK_GLASS_REASONS,
@@ -75,6 +81,7 @@ def record_page() -> str:
         kinds_json=json.dumps(kinds, ensure_ascii=False),
         addable_kinds=[(k, kinds[k]) for k in ADDABLE_KINDS],
         clinician_label=clinician,
+        reader_languages=[(code, native_names.get(code, code)) for code in UI_LANGUAGES],
     )
 
 

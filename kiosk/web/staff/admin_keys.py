@@ -6,15 +6,14 @@ from __future__ import annotations
 from flask import Response as FlaskResponse
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from kiosk.context import services, transaction
+from kiosk.domain.accounts.users import actor_names
 from kiosk.domain.audit import recent_events, verify_chain
 from kiosk.domain.clock import today
 from kiosk.domain.keys import trust_admin
 from kiosk.domain.keys.keyring import paths
-from kiosk.models.accounts import UserRow
 from kiosk.web.auth import role_required
 from kiosk.web.staff.blueprint import actor, bp
 from kiosk.web.staff.forms import KeyChangeForm, TrustImportForm
@@ -115,7 +114,7 @@ def audit_log() -> str:
     with transaction() as session:
         problems = verify_chain(session)
         rows = recent_events(session, limit=AUDIT_PAGE, before=before)
-        names = {uid: name for uid, name in session.execute(select(UserRow.id, UserRow.username))}
+        names = actor_names(session)
     return render_template(
         "staff/audit.html", rows=rows, problems=problems, names=names,
         older=rows[-1].id if len(rows) == AUDIT_PAGE else None,

@@ -16,6 +16,7 @@ from cards.model import Card
 from cards.valuesets import UI_LANGUAGES
 from kiosk.context import services, transaction
 from kiosk.domain import audit
+from kiosk.domain.accounts.users import actor_names
 from kiosk.domain.audit import recent_events, record_event
 from kiosk.domain.cards import registry
 from kiosk.domain.cards.card_detail import card_detail, holder_of
@@ -42,7 +43,8 @@ Page = str | Response | tuple[str, int]
 def home() -> str:
     with transaction() as session:
         events = recent_events(session, limit=20, actions=RECENT_ACTIONS)
-    return render_template("staff/home.html", form=SearchForm(), events=events)
+        names = actor_names(session)
+    return render_template("staff/home.html", form=SearchForm(), events=events, names=names)
 
 
 @bp.post("/search")
@@ -84,9 +86,10 @@ def card(code: str) -> str:
         record_event(session, "card.view", actor=actor(), subject=audit.card(row.card_code))
         job = printing.latest_job(session, row.card_id)
         job_status = printing.job_status(session, job) if job is not None else None
+        names = actor_names(session)
     return render_template(
         "staff/card.html", card=detail, revoke_form=RevokeForm(), plain_form=PlainForm(),
-        reasons=REASON_LABELS, print_job=job_status,
+        reasons=REASON_LABELS, print_job=job_status, names=names,
     )  # fmt: skip
 
 

@@ -45,9 +45,18 @@ class IssuedRecord:
     file_key: bytes
 
 
-def issue_record(app: Flask, items: list[RecordItem] | None = None, pin: str = PIN) -> IssuedRecord:
+def issue_record(
+    app: Flask,
+    items: list[RecordItem] | None = None,
+    pin: str = PIN,
+    card_changes: dict[str, Any] | None = None,
+) -> IssuedRecord:
     """A fresh card in the registry and its encrypted record, as the kiosk makes them."""
-    card = replace(make_card(), card_id=secrets.token_bytes(8), record_key=secrets.token_bytes(16))
+    card = replace(
+        make_card(**(card_changes or {})),
+        card_id=secrets.token_bytes(8),
+        record_key=secrets.token_bytes(16),
+    )
     with session_scope(app.extensions["ehcard"].sessions) as session:
         session.add(
             CardRow(

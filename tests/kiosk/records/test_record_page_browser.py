@@ -41,7 +41,8 @@ def page(browser: Browser) -> Iterator[Page]:
 def hide_epilepsy(app: Flask, record: IssuedRecord) -> None:
     with session_scope(app.extensions["ehcard"].sessions) as session:
         row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
-        set_masks(session, row, {item_files(session, row)[3].file_id})
+        items = [f for f in item_files(session, row) if f.role == "item"]
+        set_masks(session, row, {items[2].file_id})
 
 
 def watch_requests(page: Page) -> list[str]:
@@ -106,7 +107,7 @@ def test_a_clinician_opens_a_scanned_card_and_reads_the_record(
 def decrypted_files(app: Flask, record: IssuedRecord) -> list[dict[str, Any]]:
     with session_scope(app.extensions["ehcard"].sessions) as session:
         row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
-        files = item_files(session, row)
+        files = [f for f in item_files(session, row) if f.role == "item"]
         return [json.loads(crypto.decrypt(record.file_key, f.jwe).plaintext) for f in files]
 
 

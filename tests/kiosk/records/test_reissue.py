@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from kiosk.db import session_scope
 from kiosk.domain.cards.registry import find_card
 from kiosk.domain.cards.reissue import card_to_profile, reissue_card
+from kiosk.models.audit import AuditRow
 from kiosk.models.records import RecordFileRow, RecordRow
 from tests.kiosk.records.conftest import issue_record
 
@@ -29,7 +30,7 @@ def test_presented_old_card_moves_the_record_and_revokes_the_old_card(app: Flask
         row = find_card(session, record.card.card_code)
         reissued = reissue_card(
             session, services.settings, services.keyring, row, card_to_profile(record.card),
-            source="qr_text", actor="staff:1", today=TODAY, presented=record.card,
+            source="qr_text", actor="user:1", today=TODAY, presented=record.card,
         )  # fmt: skip
         new_record = reissued.issued.card.record_id
     assert reissued.recovery_code
@@ -37,6 +38,17 @@ def test_presented_old_card_moves_the_record_and_revokes_the_old_card(app: Flask
         assert find_card(session, record.card.card_code).status == "revoked"
         assert _files(session, record.card.record_id) == []
         assert len(_files(session, new_record)) >= 2
+        # The audit log books the move, and the old record's erasure, to the staff member.
+        subjects = [f"record:{new_record}", f"record:{record.card.record_id}"]
+        moves = session.scalars(
+            select(AuditRow)
+            .where(AuditRow.action.in_(["record.update", "record.erase"]))
+            .where(AuditRow.subject.in_(subjects))
+        ).all()
+        assert {(row.action, row.actor) for row in moves} >= {
+            ("record.update", "user:1"),
+            ("record.erase", "user:1"),
+        }
 
 
 def test_without_the_old_card_the_record_is_erased(app: Flask) -> None:

@@ -63,9 +63,14 @@ def test_the_holder_pin_opens_the_record_as_fhir_files(
     assert manifest["withheld"] == 0
     opened = resources(live_server, record, manifest)
     assert opened[0]["resourceType"] == "Bundle" and opened[0]["type"] == "document"
-    types = sorted(r["resourceType"] for r in opened[1:])
+    # The IPS document holds every item; scanned documents come as files of their own.
+    inside = [e["resource"]["resourceType"] for e in opened[0]["entry"]]
+    assert [r["resourceType"] for r in opened[1:]] == ["DocumentReference"]
+    types = sorted([*inside[3:], "DocumentReference"])
+    assert inside[:3] == ["Composition", "Patient", "Organization"]
     assert types == sorted(
         [
+            "Observation",
             "AllergyIntolerance",
             "MedicationStatement",
             "Condition",
@@ -85,7 +90,7 @@ def test_embedded_length_max_is_obeyed_and_locations_serve_jose(
 ) -> None:
     manifest = open_manifest(live_server, record.manifest_id, embeddedLengthMax=0).json()
     assert all("location" in f and "embedded" not in f for f in manifest["files"])
-    assert len(resources(live_server, record, manifest)) == 11
+    assert len(resources(live_server, record, manifest)) == 2  # the IPS document, the scan
 
 
 @pytest.mark.parametrize(

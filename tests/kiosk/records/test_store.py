@@ -72,7 +72,9 @@ def test_the_server_stores_ciphertext_only_and_no_key(app: Flask, record: Issued
     with session_scope(sessions(app)) as session:
         row = session.query(RecordRow).filter_by(record_id=record.card.record_id).one()
         files = item_files(session, row)
-        assert len(files) == 11 and files[0].role == "summary"
+        # Ten items; IPS documents for the record as it is, for each of the nine items
+        # the holder may hide next (not the scan: it stays a file of its own), and none.
+        assert [f.role for f in files] == ["item"] * 10 + ["ips"] * 11
         for file_row in files:
             assert crypto.parse_header(file_row.jwe)["cty"] == "application/fhir+json"
             assert crypto.decrypt(record.file_key, file_row.jwe).plaintext.startswith(b"{")
@@ -114,14 +116,21 @@ def test_rekeying_moves_the_record_to_the_new_cards_key(app: Flask, record: Issu
             old_record_key=record.card.record_key,
             new_card=new_card,
             centre="C",
+            actor="user:9",
         )
     new_key = crypto.file_key(new_card.record_key, new_card.record_id)
     with session_scope(sessions(app)) as session:
         new = session.query(RecordRow).filter_by(record_id=new_card.record_id).one()
         files = item_files(session, new)
-        assert len(files) == 11 and [f.masked for f in files].count(True) == 1
+        items = [f for f in files if f.role == "item"]
+        documents = [f for f in files if f.role == "ips"]
+        assert len(items) == 10 and [f.masked for f in items].count(True) == 1
+        # The hidden item is in no document: the eight others, each left out once, and none.
+        assert len(documents) == 10
         plaintexts = [crypto.decrypt(new_key, f.jwe).plaintext.decode() for f in files]
-        assert "Aminata Diallo" in plaintexts[0] and "Penicillin" in "".join(plaintexts)
+        assert "Penicillin" in "".join(plaintexts)
+        readable = [crypto.decrypt(new_key, f.jwe).plaintext.decode() for f in documents]
+        assert all("Aminata Diallo" in text and "Appendectomy" not in text for text in readable)
         with pytest.raises(Exception, match="does not decrypt"):
             crypto.decrypt(record.file_key, files[1].jwe)
         events = [a.event for a in session.query(RecordAccessRow).filter_by(record_pk=new.id)]
@@ -133,7 +142,8 @@ def test_rekeying_moves_the_record_to_the_new_cards_key(app: Flask, record: Issu
     opened = open_with_pin(
         sessions(app), settings, crypto.manifest_id(new_key, new_card.record_id), PIN, "x"
     )
-    assert len(opened.files) == 10 and opened.withheld == 1
+    # The document for the record as it is now, and the scan beside it.
+    assert len(opened.files) == 2 and opened.withheld == 1
 
 
 def test_rekeying_needs_the_old_cards_real_key(app: Flask, record: IssuedRecord) -> None:
@@ -147,6 +157,7 @@ def test_rekeying_needs_the_old_cards_real_key(app: Flask, record: IssuedRecord)
             old_record_key=bytes(16),
             new_card=make_card(card_id=secrets.token_bytes(8)),
             centre="C",
+            actor="user:9",
         )
 
 
@@ -162,7 +173,8 @@ def test_a_document_item_is_cleaned_before_encryption(app: Flask) -> None:
     )
     with session_scope(sessions(app)) as session:
         row = session.query(RecordRow).filter_by(record_id=issued.card.record_id).one()
-        document = crypto.decrypt(issued.file_key, item_files(session, row)[1].jwe).plaintext
+        scan = next(f for f in item_files(session, row) if f.role == "item")
+        document = crypto.decrypt(issued.file_key, scan.jwe).plaintext
     assert b'"contentType":"image/jpeg"' in document
 
     data = base64.b64decode(json.loads(document)["content"][0]["attachment"]["data"])

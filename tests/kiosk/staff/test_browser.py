@@ -39,6 +39,10 @@ def staff_revokes_and_reissues(page: Page, base_url: str, code: str, qr_text: st
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Find a card")).to_be_visible()
+    find = page.get_by_role("button", name="Find")
+    # Styled as every console button, not the browser's default grey.
+    assert find.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    assert find.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
 
     page.get_by_label("Card code").fill(code.lower().replace("-", ""))
     page.get_by_role("button", name="Find").click()
@@ -75,6 +79,16 @@ def test_revoke_then_reissue_in_the_browser_and_verify_with_the_published_lists(
     old = issue(app)
     with new_page(browser) as page:
         new_code = staff_revokes_and_reissues(page, live_server, old.card.card_code, old.qr_text)
+        # The console names the staff member, never "user:N", and links every card it lists.
+        page.goto(f"{live_server}/staff/cards/{old.card.card_code}")
+        history = page.locator("table").last
+        expect(history).to_contain_text("Sam")
+        expect(history).not_to_contain_text("user:")
+        page.goto(f"{live_server}/staff/")
+        recent = page.locator("table.events")
+        expect(recent).not_to_contain_text("user:")
+        expect(recent.get_by_role("link", name=new_code)).to_have_count(1)
+        expect(recent.get_by_role("link", name=old.card.card_code).first).to_be_visible()
     new_text = printed_qr_text(app, new_code)
 
     kid = services_of(app).keyring.issuer_key.kid.hex()

@@ -1,0 +1,119 @@
+"""A record's IPS documents: written by whoever holds the key, chosen when served.
+
+A SMART Health Link client expects one IPS document holding every entry, but the holder
+hides items with the recovery code alone, and the server cannot read or rewrite what it
+stores. So whoever writes the record with the key (the kiosk at issue, the centre at a
+reissue, a clinician's browser) encrypts, beside the item files, the document for the
+record's current hiding and one per item the holder might hide next, plus the frame
+alone. Each document row lists the item files it covers. Serving picks the document
+that covers the most items without covering a hidden one; visible items it lacks are
+served beside it as their own files. So hiding never shows a hidden item, and needs no
+plaintext on the server.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from cards.record_fhir import to_json_bytes
+from cards.record_ips import ips_document
+from kiosk.models.records import RecordFileRow, RecordRow
+from signing import records as crypto
+
+ROLE = "ips"
+NOT_IN_DOCUMENT = ("DocumentReference",)
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An item file with its decrypted resource, only ever in the key holder's memory."""
+
+    file_id: str
+    resource: dict[str, Any]
+    masked: bool
+
+
+def covered(row: RecordFileRow) -> frozenset[str]:
+    """The item files a document row holds."""
+    return frozenset(json.loads(row.covers or "[]"))
+
+
+def write_documents(
+    session: Session,
+    record: RecordRow,
+    *,
+    key: bytes,
+    frame: dict[str, Any],
+    items: Sequence[OpenItem],
+    added_by: str,
+    at: datetime,
+) -> int:
+    """Replace `record`'s documents by those for its hiding now and one more hidden item.
+
+    `frame` is a document without these items (cards.record_ips.summary_base, or an
+    earlier document); returns how many documents were written.
+    """
+    session.execute(
+        delete(RecordFileRow).where(
+            RecordFileRow.record_pk == record.id, RecordFileRow.role == ROLE
+        )
+    )
+    eligible = [i for i in items if i.resource.get("resourceType") not in NOT_IN_DOCUMENT]
+    visible = [i for i in eligible if not i.masked]
+    shown = frozenset(i.file_id for i in visible)
+    written = 0
+    for cover in _unique([shown, *(shown - {i.file_id} for i in visible), frozenset()]):
+        left_out = [i for i in eligible if i.file_id not in cover]
+        document = ips_document(
+            frame,
+            [i.resource for i in visible if i.file_id in cover],
+            withheld={_section(i.resource) for i in left_out},
+        )
+        session.add(
+            RecordFileRow(
+                record_pk=record.id,
+                file_id=secrets.token_hex(16),
+                role=ROLE,
+                jwe=crypto.encrypt(
+                    key, to_json_bytes(document), content_type=crypto.FHIR_JSON, deflate=True
+                ),
+                masked=False,
+                covers=json.dumps(sorted(cover)),
+                added_by=added_by,
+                added_at=at,
+            )
+        )
+        written += 1
+    session.flush()
+    return written
+
+
+def best_document(
+    documents: Iterable[RecordFileRow], *, hidden: frozenset[str]
+) -> RecordFileRow | None:
+    """The document covering the most items and no hidden one; the newest among equals."""
+    safe = [d for d in documents if not covered(d) & hidden]
+    return max(safe, key=lambda d: (len(covered(d)), d.id), default=None)
+
+
+def _unique(covers: Iterable[frozenset[str]]) -> list[frozenset[str]]:
+    seen: list[frozenset[str]] = []
+    for cover in covers:
+        if cover not in seen:
+            seen.append(cover)
+    return seen
+
+
+def _section(resource: dict[str, Any]) -> str:
+    for tag in resource.get("meta", {}).get("tag", []):
+        if tag.get("system") == "http://loinc.org":
+            return str(tag["code"])
+    return ""
