@@ -232,7 +232,8 @@ def _finish(bundle: dict[str, Any], *, withheld: Collection[str]) -> dict[str, A
             section.pop("emptyReason", None)
         else:
             section.pop("entry", None)
-            reason = "withheld" if code in withheld else "unavailable"
+            before = section.get("emptyReason", {}).get("coding", [{}])[0].get("code")
+            reason = "withheld" if code in withheld or before == "withheld" else "unavailable"
             section["emptyReason"] = status("list-empty-reason", reason)
             lines = ["Withheld by the holder" if reason == "withheld" else "Not available"]
         section["text"] = narrative(

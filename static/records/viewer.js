@@ -2,6 +2,7 @@
 import { b64urlEncode, decryptJwe, deriveFileKey, deriveManifestId, encryptJwe,
   parseFragment, shlink } from "./crypto.js";
 import { ABSENT, buildResource, describe, itemsOf, summaryOf } from "./fhir.js";
+import { ipsDocument } from "./ips.js";
 import { Labels } from "../verify/labels.js";
 import qrcode from "./vendor/qrcode-generator.js";
 
@@ -11,7 +12,7 @@ const kindLabels = JSON.parse(messages.kinds);
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const EMBED_MAX = 16384;
 const state = { fileKey: null, manifestId: null, patientUrl: null, clinician: null, broken: false,
-  labels: null };
+  labels: null, document: null };
 // Code systems the verifier's labels bundle names in the reader's language.
 const SYSTEMS = {
   "http://snomed.info/sct": ["allergies", "SNOMED CT"],
@@ -137,6 +138,7 @@ async function render(manifest) {
     const resource = JSON.parse(new TextDecoder().decode(plaintext));
     let items = [resource];
     if (resource.resourceType === "Bundle") {
+      state.document = { bundle: resource, id: entry.id };
       // The IPS document: the holder, and the items it holds.
       const summary = summaryOf(resource);
       state.patientUrl = summary.patientUrl;
@@ -229,9 +231,15 @@ $("add-item").addEventListener("submit", async (event) => {
   const today = new Date().toISOString().slice(0, 10);
   const resource = buildResource($("item-kind").value, { text: $("item-text").value,
     when: $("item-when").value, note: $("item-note").value }, state.patientUrl, state.clinician, today);
-  const jwe = await encryptJwe(state.fileKey, new TextEncoder().encode(JSON.stringify(resource)),
+  const seal = (value) => encryptJwe(state.fileKey, new TextEncoder().encode(JSON.stringify(value)),
     "application/fhir+json");
-  const { status, body } = await post(`/records/api/${state.manifestId}/items`, { jwe }, true);
+  const request = { jwe: await seal(resource) };
+  if (state.document?.id) {
+    // The document this page was served, with the new item inside: hospital viewers
+    // then get it in the document too (the server cannot write it: it has no key).
+    request.document = { jwe: await seal(ipsDocument(state.document.bundle, [resource])), base: state.document.id };
+  }
+  const { status, body } = await post(`/records/api/${state.manifestId}/items`, request, true);
   if (status !== 200) return say(explain(status, body), true);
   event.target.reset();
   await openAsClinician(state.broken ? $("reason").value : null);

@@ -26,7 +26,7 @@ const PROFILES = {
   Bundle: "Bundle-uv-ips", Composition: "Composition-uv-ips", Patient: "Patient-uv-ips",
   Organization: "Organization-uv-ips", Practitioner: "Practitioner-uv-ips",
   AllergyIntolerance: "AllergyIntolerance-uv-ips", MedicationStatement: "MedicationStatement-uv-ips",
-  Condition: "Condition-uv-ips",
+  Condition: "Condition-uv-ips", Immunization: "Immunization-uv-ips", Procedure: "Procedure-uv-ips",
 };
 const VALUE_SETS = { allergies: "allergies", medications: "medications", conditions: "conditions" };
 
@@ -139,14 +139,15 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
 }
 
 /** `resource` claiming the IPS profile it conforms to, as cards/ips_profiles.py. */
-function profiled(resource) {
+export function profiled(resource) {
   const kind = resource.resourceType;
   const laboratory = kind === "Observation" && resource.code.coding.some((c) => c.code === "882-1");
   const name = laboratory ? "Observation-results-laboratory-uv-ips" : PROFILES[kind];
   if (!name) return resource;
-  const { resourceType, id, ...rest } = resource;
+  const { resourceType, id, meta, ...rest } = resource;
   const head = id === undefined ? { resourceType } : { resourceType, id };
-  return { ...head, meta: { profile: [IPS + name] }, ...rest };
+  const profiles = [IPS + name, ...(meta?.profile || []).filter((p) => p !== IPS + name)];
+  return { ...head, meta: { ...meta, profile: profiles }, ...rest };
 }
 
 function patient(card) {

@@ -20,15 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cards.record_fhir import to_json_bytes
 from cards.record_ips import ips_document
+from kiosk.domain.records.errors import BadRecordRequest
 from kiosk.models.records import RecordFileRow, RecordRow
 from signing import records as crypto
 
 ROLE = "ips"
+# Items are at most 64 KiB of JWE each (store.MAX_ITEM_JWE_CHARS); documents hold many.
+MAX_DOCUMENT_JWE_CHARS = 1024 * 1024
 NOT_IN_DOCUMENT = ("DocumentReference",)
 
 
@@ -94,6 +97,50 @@ def write_documents(
         written += 1
     session.flush()
     return written
+
+
+def add_folded_document(
+    session: Session,
+    record: RecordRow,
+    *,
+    jwe: str,
+    base_file_id: str,
+    item_file_id: str,
+    added_by: str,
+    at: datetime,
+) -> RecordFileRow | None:
+    """A document a clinician's browser wrote: the one it was served, plus the item it added.
+
+    The server cannot check the content, only that `base_file_id` is one of this record's
+    documents; it covers the base's items and the new one. None when the base is not a
+    document (a record from before IPS documents): the item is then served on its own.
+    """
+    base = session.scalar(
+        select(RecordFileRow).where(
+            RecordFileRow.record_pk == record.id,
+            RecordFileRow.file_id == base_file_id,
+            RecordFileRow.role == ROLE,
+        )
+    )
+    if base is None:
+        return None
+    if len(jwe) > MAX_DOCUMENT_JWE_CHARS:
+        raise BadRecordRequest(f"a document is at most {MAX_DOCUMENT_JWE_CHARS} characters")
+    if crypto.parse_header(jwe)["cty"] != crypto.FHIR_JSON:
+        raise BadRecordRequest(f"a document's content type is {crypto.FHIR_JSON}")
+    row = RecordFileRow(
+        record_pk=record.id,
+        file_id=secrets.token_hex(16),
+        role=ROLE,
+        jwe=jwe,
+        masked=False,
+        covers=json.dumps(sorted(covered(base) | {item_file_id})),
+        added_by=added_by,
+        added_at=at,
+    )
+    session.add(row)
+    session.flush()
+    return row
 
 
 def best_document(

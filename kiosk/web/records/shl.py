@@ -56,8 +56,12 @@ def embedded_limit(body: dict[str, Any]) -> int:
     return min(asked, ours)
 
 
-def manifest(opened: OpenedRecord, embed_max: int) -> dict[str, Any]:
-    """The manifest JSON: small files embedded, the others behind short-lived signed URLs."""
+def manifest(opened: OpenedRecord, embed_max: int, *, with_ids: bool = False) -> dict[str, Any]:
+    """The manifest JSON: small files embedded, the others behind short-lived signed URLs.
+
+    `with_ids` (our record page only) names each file, so a clinician's page can say which
+    document it folded a new item into.
+    """
     tokens = _tokens()
     files = []
     for served in opened.files:
@@ -67,6 +71,8 @@ def manifest(opened: OpenedRecord, embed_max: int) -> dict[str, Any]:
             "status": "can-change",
             "fhirVersion": FHIR_VERSION,
         }
+        if with_ids:
+            entry["id"] = served.file_id
         if len(served.jwe) <= embed_max:
             entry["embedded"] = served.jwe
         else:

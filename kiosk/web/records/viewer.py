@@ -26,6 +26,7 @@ from kiosk.domain.accounts.users import StaffUser
 from kiosk.domain.audit import record_event
 from kiosk.domain.clock import today
 from kiosk.domain.records.access import open_as_clinician
+from kiosk.domain.records.documents import add_folded_document
 from kiosk.domain.records.errors import BadRecordRequest, SignInFailed, Throttled
 from kiosk.domain.records.log import BREAK_GLASS_REASONS, log_access
 from kiosk.domain.records.store import add_document, add_item_file, find_record
@@ -142,7 +143,7 @@ def clinician_manifest(manifest_id: str) -> Response:
         opened = open_as_clinician(
             db, valid_manifest_id(manifest_id), current_user, break_glass=reason
         )
-    return jsonify(manifest(opened, embed_max))
+    return jsonify(manifest(opened, embed_max, with_ids=True))
 
 
 def _clinician_label(user: StaffUser) -> str:
@@ -172,15 +173,31 @@ def _logged_update(db: Any, row: Any, user: StaffUser) -> None:
 @bp.post("/records/api/<manifest_id>/items")
 @role_required("clinician")
 def add_item(manifest_id: str) -> Response:
-    """An item the clinician's browser encrypted with the key from the card."""
-    jwe = _body().get("jwe")
+    """An item the clinician's browser encrypted with the key from the card, and with it,
+    optionally, the IPS document it was served with that item folded in."""
+    body = _body()
+    jwe = body.get("jwe")
     if not isinstance(jwe, str):
         raise BadRecordRequest("jwe must be a JWE compact serialisation")
+    document = body.get("document")
+    if document is not None and not (
+        isinstance(document, dict)
+        and isinstance(document.get("jwe"), str)
+        and isinstance(document.get("base"), str)
+    ):
+        raise BadRecordRequest("document must hold the new document's jwe and its base's id")
     with transaction() as db:
         row = find_record(db, manifest_id=valid_manifest_id(manifest_id))
-        added = add_item_file(db, row, jwe, added_by=_clinician_label(current_user))
+        by = _clinician_label(current_user)
+        added = add_item_file(db, row, jwe, added_by=by)
+        folded = None
+        if document is not None:
+            folded = add_folded_document(
+                db, row, jwe=document["jwe"], base_file_id=document["base"],
+                item_file_id=added.file_id, added_by=by, at=added.added_at,
+            )  # fmt: skip
         _logged_update(db, row, current_user)
-        return jsonify({"file": added.file_id})
+        return jsonify({"file": added.file_id, "document": folded.file_id if folded else None})
 
 
 @bp.post("/records/api/<manifest_id>/documents")

@@ -213,6 +213,67 @@ def test_a_malformed_item_is_refused(
     assert message in response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("not an object", "document must hold"),
+        ({"jwe": "x"}, "document must hold"),
+        ({"jwe": None, "base": "x"}, "document must hold"),
+    ],
+)
+def test_a_malformed_folded_document_is_refused_and_nothing_is_stored(
+    app: Flask,
+    live_server: str,
+    record: IssuedRecord,
+    clinician: tuple[str, str],
+    document: Any,
+    message: str,
+) -> None:
+    browser = signed_in(live_server, *clinician)
+    jwe = crypto.encrypt(record.file_key, BASIC, content_type=crypto.FHIR_JSON)
+    before = _file_count(app, record)
+    response = browser.post(
+        f"{live_server}/records/api/{record.manifest_id}/items",
+        json={"jwe": jwe, "document": document},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+    assert _file_count(app, record) == before
+
+
+def test_a_folded_document_on_a_base_that_is_no_document_keeps_the_item_alone(
+    app: Flask, live_server: str, record: IssuedRecord, clinician: tuple[str, str]
+) -> None:
+    browser = signed_in(live_server, *clinician)
+    served = clinician_manifest(browser, live_server, record.manifest_id).json()["files"]
+    item_file = served[-1]["id"]  # the scanned booklet: an item, not a document
+    jwe = crypto.encrypt(record.file_key, BASIC, content_type=crypto.FHIR_JSON)
+    response = browser.post(
+        f"{live_server}/records/api/{record.manifest_id}/items",
+        json={"jwe": jwe, "document": {"jwe": jwe, "base": item_file}},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 200
+    assert response.json()["document"] is None
+    big = "x" * (1024 * 1024 + 1)
+    refused = browser.post(
+        f"{live_server}/records/api/{record.manifest_id}/items",
+        json={"jwe": jwe, "document": {"jwe": big, "base": served[0]["id"]}},
+        timeout=TIMEOUT,
+    )
+    assert refused.status_code == 400 and "at most" in refused.json()["message"]
+
+
+BASIC = b'{"resourceType":"Basic"}'
+
+
+def _file_count(app: Flask, record: IssuedRecord) -> int:
+    with session_scope(app.extensions["ehcard"].sessions) as session:
+        row = session.query(RecordRow).filter_by(manifest_id=record.manifest_id).one()
+        return len(item_files(session, row))
+
+
 def test_a_document_upload_needs_the_records_own_key(
     app: Flask, live_server: str, record: IssuedRecord, clinician: tuple[str, str]
 ) -> None:

@@ -47,7 +47,8 @@ def test_a_clinician_reads_an_arabic_record_in_english_with_codes(
 ) -> None:
     open_as_clinician(page, live_server, arabic_record, clinician)
     items = page.locator("#items")
-    expect(items).to_contain_text("Aspirin allergy SNOMED CT 293586001")
+    # Signing in, opening and decrypting: allow a loaded machine its time.
+    expect(items).to_contain_text("Aspirin allergy SNOMED CT 293586001", timeout=15_000)
     expect(items).to_contain_text("Metformin ATC A10BA02")
     expect(items).to_contain_text("Type 2 diabetes ICD-10 E11")
     expect(items).to_contain_text("In the holder's words: حساسية الأسبرين")
@@ -64,7 +65,7 @@ def test_the_language_switch_keeps_the_record_open_and_turns_right_to_left(
     live_server: str, arabic_record: IssuedRecord, clinician: tuple[str, str], page: Page
 ) -> None:
     open_as_clinician(page, live_server, arabic_record, clinician)
-    expect(page.locator("#items")).to_contain_text("Aspirin allergy")
+    expect(page.locator("#items")).to_contain_text("Aspirin allergy", timeout=15_000)
     page.click("nav.languages a[lang=fr]")
     items = page.locator("#items")
     expect(items).to_contain_text("Allergie à l'aspirine SNOMED CT 293586001")
@@ -83,5 +84,6 @@ def test_without_the_labels_the_holder_words_and_codes_still_show(
 ) -> None:
     page.route("**/V/labels-*.json", lambda route: route.abort())
     open_as_clinician(page, live_server, arabic_record, clinician)
-    expect(page.locator("#items")).to_contain_text("حساسية الأسبرين SNOMED CT 293586001")
-    expect(page.locator("#items")).to_contain_text("ميتفورمين ATC A10BA02")
+    items = page.locator("#items")
+    expect(items).to_contain_text("حساسية الأسبرين SNOMED CT 293586001", timeout=15_000)
+    expect(items).to_contain_text("ميتفورمين ATC A10BA02")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,15 +24,20 @@ from fhir.resources.R4B.bundle import Bundle
 from flask import Flask
 from joserfc import jwe
 from joserfc.jwk import OctKey
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from cards.model import EmergencyData
+from cards.record_fhir import item_resource
+from cards.record_ips import ips_document as ips_document_of
+from cards.record_ips import summary_base
 from kiosk.db import session_scope
 from kiosk.domain.records.control import set_masks
 from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordRow
 from tests.browsers import new_page
+from tests.builders import make_card
 from tests.kiosk.records.conftest import PIN, IssuedRecord, issue_record
+from tests.record_items import record_items
 
 TIMEOUT = 20
 IPS = "http://hl7.org/fhir/uv/ips/StructureDefinition/"
@@ -210,3 +217,54 @@ def test_a_card_without_known_lists_or_blood_group_says_so_in_ips_terms(
         "10160-0": ["no-medication-info"],
         "11450-4": ["no-known-problems"],
     }
+
+
+def test_an_item_a_clinician_adds_reaches_hospital_viewers_inside_the_document(
+    live_server: str, record: IssuedRecord, clinician: tuple[str, str], page: Page
+) -> None:
+    link = shared_link(page, live_server, record)
+    page.goto(f"{live_server}/R?lang=en#{record.fragment}")  # a new load, not a hash change
+    page.fill("#username", clinician[0])
+    page.fill("#password", clinician[1])
+    page.click("#signin-form button")
+    page.select_option("#item-kind", "medication")
+    page.fill("#item-text", "Levetiracetam 500 mg")
+    page.click("#add-item button")
+    expect(page.locator("#status")).to_have_text("Added to the record.")
+    contents = ShlClient(link).files(PIN)
+    by_section = check_ips(ips_document(contents))
+    assert "Levetiracetam 500 mg" in json.dumps(by_section["10160-0"])
+    assert [c["resourceType"] for c in contents if c["resourceType"] != "Bundle"] == [
+        "DocumentReference"
+    ]
+
+
+def test_the_browser_folds_items_into_a_document_as_the_server_does(
+    live_server: str, page: Page
+) -> None:
+    """static/records/ips.js against cards/record_ips.py, on a frame and every kind of item."""
+    card = make_card()
+    frame = summary_base(
+        card, patient_id=str(uuid.UUID(int=1)), document_id=str(uuid.UUID(int=2)),
+        language="fr", author="Centre", now=datetime(2026, 11, 27, tzinfo=UTC),
+    )  # fmt: skip
+    patient = frame["entry"][1]["fullUrl"]
+    items = [item_resource(item, patient) for item in record_items()]
+    items = [r for r in items if r["resourceType"] != "DocumentReference"]
+    cases = [
+        (frame, items, []),
+        (frame, items[:2], ["11450-4"]),
+        (ips_document_of(frame, items[:3]), items[3:], []),
+        (frame, [], ["48765-2"]),
+    ]
+    page.goto(f"{live_server}/R")
+    for document, adding, withheld in cases:
+        browser_built = page.evaluate(
+            """async ([document, items, withheld]) => {
+                const { ipsDocument } = await import("/static/records/ips.js");
+                return ipsDocument(document, items, withheld);
+            }""",
+            [document, adding, withheld],
+        )
+        assert browser_built == ips_document_of(document, adding, withheld=withheld)
+        check_ips(browser_built)
