@@ -59,7 +59,7 @@ def sign_and_encode(card: Card, issuer_key: PrivateKey, host: str) -> IssuedCard
         # The issuer refuses whatever a strict verifier would refuse (see cards/codec.py).
         codec.decode_body(open_payload(payload).body)
     except Malformed as exc:
-        raise ProfileError("profile", f"the card would not verify: {exc.diagnostics()}") from exc
+        raise ProfileError("card", f"would not verify: {exc.diagnostics()}") from exc
     text = qr.qr_text(host, payload)
     symbol = qr.make_symbol(text)
     if symbol.version > MAX_QR_VERSION:

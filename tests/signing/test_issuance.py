@@ -29,5 +29,5 @@ def test_a_good_card_is_signed() -> None:
 def test_a_card_that_would_not_verify_is_refused_before_it_is_printed(
     card: Card, code: str
 ) -> None:
-    with pytest.raises(ProfileError, match=f"profile: the card would not verify: {code}: "):
+    with pytest.raises(ProfileError, match=f"card: would not verify: {code}: "):
         sign_and_encode(card, KEY, "cards.example.org")
