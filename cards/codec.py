@@ -9,8 +9,12 @@ exactly the same bytes (tests check this on every vector and on random cards).
 
 from __future__ import annotations
 
+import json
+import string
 from collections.abc import Callable
 from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any, TypeVar
 
 from cards import cbor, packing, snomed
@@ -28,7 +32,6 @@ from cards.model import (
     Provenance,
     Sex,
 )
-from cards.translit import icao_latin
 
 CARD_ID, ISSUED, EXPIRES, NAME, NAME_LATIN, BIRTH, SEX = 1, 2, 3, 4, 5, 6, 7
 BLOOD, ALLERGIES, MEDICATIONS, CONDITIONS, CONTACT, LANGUAGES = 8, 9, 10, 11, 12, 13
@@ -117,7 +120,7 @@ def decode_body(data: bytes) -> Card:
         sex=_sex(get(SEX)),
         name_latin=_latin_name(get(NAME_LATIN)),
     )
-    if holder.name_latin is None and icao_latin(holder.name) is None:
+    if holder.name_latin is None and not icao_covers(holder.name):
         raise Malformed(
             "the name's script has no ICAO 9303 table and the card carries no Latin spelling",
             code="latin_name_missing",
@@ -142,6 +145,26 @@ def decode_body(data: bytes) -> Card:
         record_key=record_key,
         provenance=_provenance(get(PROVENANCE)),
     )
+
+
+@cache
+def _icao_characters() -> frozenset[str]:
+    """Every character the ICAO 9303 table gives Latin letters (A to Z among them) or drops."""
+    path = resources.files("cards.valuesets").joinpath("data/icao9303.json")
+    table = json.loads(path.read_text("utf-8"))
+    return (
+        frozenset((*table["map"], *table["final"], table["doubling"], *string.ascii_uppercase))
+        | packing.NAME_PUNCTUATION
+        | {packing.ZWNJ}
+    )
+
+
+def icao_covers(name: str) -> bool:
+    """Whether the ICAO 9303 table covers every character of `name` (no Latin spelling needed).
+
+    The table's file, not the transliteration code: the format's rule is the table's reach.
+    """
+    return set(name.upper()) <= _icao_characters()
 
 
 def _exact(value: Any, kind: type[T], what: str) -> T:

@@ -8,6 +8,8 @@ check digit"). The browser verifier mirrors it in static/verify/snomed.js.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Verhoeff (1969): multiplication in the dihedral group D5, and the position permutation.
 _MULTIPLY = (
     (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
@@ -33,6 +35,8 @@ _PERMUTE = (
 )
 
 
+# Allergy ids come from a small vocabulary, so their checks are cached like code unpackings.
+@lru_cache(maxsize=4096)
 def check_digit_ok(sctid: str) -> bool:
     """Whether the decimal id `sctid` ends with its Verhoeff check digit."""
     if not sctid.isascii() or not sctid.isdigit():

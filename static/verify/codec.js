@@ -15,7 +15,6 @@ import {
   unpackPhone,
 } from "./packing.js";
 import { checkDigitOk } from "./snomed.js";
-import { icaoLatin } from "./translit.js";
 
 const [CARD_ID, ISSUED, EXPIRES, NAME, NAME_LATIN, BIRTH, SEX] = [1n, 2n, 3n, 4n, 5n, 6n, 7n];
 const [BLOOD, ALLERGIES, MEDICATIONS, CONDITIONS, CONTACT, LANGUAGES] = [8n, 9n, 10n, 11n, 12n, 13n];
@@ -69,7 +68,7 @@ export function decodeBody(data, translit) {
   const birth = birthBefore(unpackBirth(exact(get(BIRTH), isInt, "birth date")), issued);
   const sex = decodeSex(get(SEX));
   const nameLatin = latinName(get(NAME_LATIN));
-  if (nameLatin === null && icaoLatin(name, translit) === null) {
+  if (nameLatin === null && !icaoCovers(name, translit)) {
     throw malformed(
       "the name's script has no ICAO 9303 table and the card carries no Latin spelling",
       "latin_name_missing",
@@ -99,6 +98,14 @@ export function decodeBody(data, translit) {
 }
 
 const DAY_MS = 86400000;
+const ICAO_ALWAYS = /^[A-Z .'\-\u200c]$/;
+
+/** Whether the ICAO 9303 table covers every character of `name` (cards.codec.icao_covers). */
+function icaoCovers(name, { map, final, doubling }) {
+  return [...name.toUpperCase()].every(
+    (c) => ICAO_ALWAYS.test(c) || Object.hasOwn(map, c) || Object.hasOwn(final, c) || c === doubling,
+  );
+}
 
 function birthBefore(birth, issued) {
   const [year, month, day] = birth;

@@ -179,3 +179,8 @@ def test_full_lists_round_trip() -> None:
     )
     card = make_card(emergency=data)
     assert codec.decode_body(codec.encode_body(card)) == card
+
+
+@pytest.mark.parametrize("name", [*NAMES, "ئاراس", "Đặng Thị Hương", "Aïssatou Bâ", "Ђорђе"])
+def test_the_icao_coverage_rule_is_where_a_transliteration_exists(name: str) -> None:
+    assert codec.icao_covers(name) is (icao_latin(name) is not None)
