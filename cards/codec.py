@@ -9,13 +9,19 @@ exactly the same bytes (tests check this on every vector and on random cards).
 
 from __future__ import annotations
 
+import json
+import string
 from collections.abc import Callable
+from datetime import date
+from functools import cache
+from importlib import resources
 from typing import Any, TypeVar
 
-from cards import cbor, packing
+from cards import cbor, packing, snomed
 from cards.errors import Malformed
 from cards.model import (
     CARD_ID_BYTES,
+    FIRST_STAFF_ID,
     RECORD_KEY_BYTES,
     BirthDate,
     Card,
@@ -78,7 +84,7 @@ def encode_body(card: Card) -> bytes:
         body[LANGUAGES] = b"".join(packing.pack_language(c) for c in data.languages)
     if card.provenance.confirmed:
         bits = sum(PROVENANCE_BITS[f] for f in card.provenance.confirmed)
-        body[PROVENANCE] = [bits, card.provenance.confirmed_by or 0]
+        body[PROVENANCE] = [bits, card.provenance.confirmed_by]
     return cbor.dumps(body)
 
 
@@ -110,10 +116,15 @@ def decode_body(data: bytes) -> Card:
 
     holder = Holder(
         name=packing.unpack_name(name),
-        birth_date=BirthDate(*packing.unpack_birth(_exact(body[BIRTH], int, "birth date"))),
+        birth_date=_birth(_exact(body[BIRTH], int, "birth date"), issued),
         sex=_sex(get(SEX)),
         name_latin=_latin_name(get(NAME_LATIN)),
     )
+    if holder.name_latin is None and not icao_covers(holder.name):
+        raise Malformed(
+            "the name's script has no ICAO 9303 table and the card carries no Latin spelling",
+            code="latin_name_missing",
+        )
     languages = _packed(get(LANGUAGES), 2, packing.unpack_language, "languages")
     if languages == ():
         raise Malformed("an empty language list is left out, not encoded", code="non_canonical")
@@ -136,10 +147,41 @@ def decode_body(data: bytes) -> Card:
     )
 
 
+@cache
+def _icao_characters() -> frozenset[str]:
+    """Every character the ICAO 9303 table gives Latin letters (A to Z among them) or drops."""
+    path = resources.files("cards.valuesets").joinpath("data/icao9303.json")
+    table = json.loads(path.read_text("utf-8"))
+    return (
+        frozenset((*table["map"], *table["final"], table["doubling"], *string.ascii_uppercase))
+        | packing.NAME_PUNCTUATION
+        | {packing.ZWNJ}
+    )
+
+
+def icao_covers(name: str) -> bool:
+    """Whether the ICAO 9303 table covers every character of `name` (no Latin spelling needed).
+
+    The table's file, not the transliteration code: the format's rule is the table's reach.
+    """
+    return set(name.upper()) <= _icao_characters()
+
+
 def _exact(value: Any, kind: type[T], what: str) -> T:
     if type(value) is not kind:
         raise Malformed(f"{what} has the wrong CBOR type", code="wrong_type")
     return value
+
+
+def _birth(value: int, issued: date) -> BirthDate:
+    birth = BirthDate(*packing.unpack_birth(value))
+    born = birth.as_date()
+    if (born or date(birth.year, 1, 1)) > issued:
+        raise Malformed(
+            f"birth date {birth.isoformat()} is after the issue date {issued.isoformat()}",
+            code="born_after_issue",
+        )
+    return birth
 
 
 def _sex(value: Any) -> Sex | None:
@@ -175,6 +217,12 @@ def _allergies(value: Any) -> tuple[str, ...] | None:
         raise Malformed("allergies must be an array of integers", code="wrong_type")
     if value and (min(value) < 100000 or max(value) >= 10**18):
         raise Malformed("allergy code is not a SNOMED CT id", code="out_of_range")
+    for code in value:
+        if not snomed.check_digit_ok(str(code)):
+            raise Malformed(
+                f"allergy code {code} fails the SNOMED CT check digit (Verhoeff)",
+                code="bad_check_digit",
+            )
     return _unique(tuple(map(str, value)), "allergies")
 
 
@@ -220,7 +268,12 @@ def _provenance(value: Any) -> Provenance:
     if type(value) is not list or len(value) != 2 or not set(map(type, value)) <= _INT_ONLY:
         raise Malformed("provenance must be [bits, staff id]", code="wrong_type")
     bits, staff_id = value
-    if not 0 < bits < 1 << len(PROVENANCE_BITS) or staff_id < 0:
+    if not 0 < bits < 1 << len(PROVENANCE_BITS):
         raise Malformed("provenance bits out of range", code="out_of_range")
+    if staff_id < FIRST_STAFF_ID:
+        raise Malformed(
+            f"provenance staff id {staff_id}: a clinician's staff id starts at {FIRST_STAFF_ID}",
+            code="out_of_range",
+        )
     confirmed = frozenset(f for f, bit in PROVENANCE_BITS.items() if bits & bit)
-    return Provenance(confirmed=confirmed, confirmed_by=staff_id or None)
+    return Provenance(confirmed=confirmed, confirmed_by=staff_id)

@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
+from cards.errors import ProfileError
+
 CARD_ID_BYTES = 8
 RECORD_KEY_BYTES = 16
+# Staff ids start at 1: a card never says "a clinician confirmed" without naming one.
+FIRST_STAFF_ID = 1
 
 
 class FieldState(Enum):
@@ -97,6 +101,15 @@ class Provenance:
 
     confirmed: frozenset[ClinicalField] = field(default_factory=frozenset)
     confirmed_by: int | None = None
+
+    def __post_init__(self) -> None:
+        staff_id = self.confirmed_by
+        if self.confirmed and (type(staff_id) is not int or staff_id < FIRST_STAFF_ID):
+            raise ProfileError(
+                "confirmed.staff_id",
+                f"{staff_id}: a clinician's confirmation names their staff id, "
+                f"which starts at {FIRST_STAFF_ID}",
+            )
 
     def of(self, clinical_field: ClinicalField) -> str:
         return "clinician" if clinical_field in self.confirmed else "self"

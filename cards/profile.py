@@ -20,7 +20,7 @@ from typing import Any
 
 import jsonschema
 
-from cards import valuesets
+from cards import snomed, valuesets
 from cards.errors import ConfirmationClaimed, ProfileError
 from cards.model import (
     BirthDate,
@@ -163,6 +163,12 @@ def _allergies(codes: list[str] | None, chosen: set[str]) -> tuple[str, ...] | N
         return ()
     if codes and NO_KNOWN_ALLERGY in codes:
         raise ProfileError("allergies", "'no known allergy' cannot be listed with allergies")
+    for code in codes or ():
+        # Syntax first: a mistyped id is named as such, whatever the value set holds.
+        if not snomed.check_digit_ok(code):
+            raise ProfileError(
+                "allergies", f"{code} fails the SNOMED CT check digit (Verhoeff): a typing error"
+            )
     return _codes("allergies", codes, valuesets.allergies(), chosen)
 
 

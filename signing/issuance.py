@@ -6,8 +6,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cards import qr
-from cards.errors import ProfileError
+from cards import codec, qr
+from cards.errors import Malformed, ProfileError
 from cards.model import (
     CARD_ID_BYTES,
     RECORD_KEY_BYTES,
@@ -16,7 +16,7 @@ from cards.model import (
     Holder,
     Provenance,
 )
-from signing.envelope import sign_card
+from signing.envelope import open_payload, sign_card
 from signing.keys import PrivateKey
 
 DEFAULT_VALIDITY = timedelta(days=730)
@@ -53,8 +53,13 @@ def new_card(
 
 
 def sign_and_encode(card: Card, issuer_key: PrivateKey, host: str) -> IssuedCard:
-    """Sign `card`; refuse it when its QR code would be too dense to print at 30 mm."""
+    """Sign `card`; refuse it when a verifier would, or its QR code is too dense at 30 mm."""
     payload = sign_card(card, issuer_key)
+    try:
+        # The issuer refuses whatever a strict verifier would refuse (see cards/codec.py).
+        codec.decode_body(open_payload(payload).body)
+    except Malformed as exc:
+        raise ProfileError("card", f"would not verify: {exc.diagnostics()}") from exc
     text = qr.qr_text(host, payload)
     symbol = qr.make_symbol(text)
     if symbol.version > MAX_QR_VERSION:

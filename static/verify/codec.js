@@ -3,8 +3,10 @@
 
 import { CborMap, loads, malformed } from "./cbor.js";
 import {
+  birthIso,
   checkName,
   fromDayNumber,
+  isoDay,
   unpackAtc,
   unpackBirth,
   unpackIcd10,
@@ -12,6 +14,7 @@ import {
   unpackName,
   unpackPhone,
 } from "./packing.js";
+import { checkDigitOk } from "./snomed.js";
 
 const [CARD_ID, ISSUED, EXPIRES, NAME, NAME_LATIN, BIRTH, SEX] = [1n, 2n, 3n, 4n, 5n, 6n, 7n];
 const [BLOOD, ALLERGIES, MEDICATIONS, CONDITIONS, CONTACT, LANGUAGES] = [8n, 9n, 10n, 11n, 12n, 13n];
@@ -23,6 +26,7 @@ export const CLINICAL_FIELDS = ["blood_group", "allergies", "medications", "cond
 const MAX_LIST_ITEMS = 16;
 const CARD_ID_BYTES = 8;
 const RECORD_KEY_BYTES = 16;
+const FIRST_STAFF_ID = 1n;
 
 const isInt = (v) => typeof v === "bigint";
 const isBytes = (v) => v instanceof Uint8Array;
@@ -33,8 +37,11 @@ function exact(value, check, what) {
   return value;
 }
 
-/** Parse a signed body strictly; throws a CardError naming the first fault. */
-export function decodeBody(data) {
+/**
+ * Parse a signed body strictly; throws a CardError naming the first fault. `translit` is the
+ * ICAO 9303 table (cards/valuesets/data/icao9303.json): a name it does not cover needs key 5.
+ */
+export function decodeBody(data, translit) {
   const body = loads(data);
   if (!(body instanceof CborMap)) throw malformed("card body is not a CBOR map", "wrong_type");
   const keys = body.keys;
@@ -58,9 +65,15 @@ export function decodeBody(data) {
     throw malformed("name has the wrong CBOR type", "wrong_type");
   }
   const name = unpackName(rawName);
-  const birth = unpackBirth(exact(get(BIRTH), isInt, "birth date"));
+  const birth = birthBefore(unpackBirth(exact(get(BIRTH), isInt, "birth date")), issued);
   const sex = decodeSex(get(SEX));
   const nameLatin = latinName(get(NAME_LATIN));
+  if (nameLatin === null && !icaoCovers(name, translit)) {
+    throw malformed(
+      "the name's script has no ICAO 9303 table and the card carries no Latin spelling",
+      "latin_name_missing",
+    );
+  }
   const languages = packed(get(LANGUAGES), 2, unpackLanguage, "languages");
   if (languages !== null && languages.length === 0) {
     throw malformed("an empty language list is left out, not encoded", "non_canonical");
@@ -82,6 +95,28 @@ export function decodeBody(data) {
     recordKey,
     provenance: provenance(get(PROVENANCE)),
   };
+}
+
+const DAY_MS = 86400000;
+const ICAO_ALWAYS = /^[A-Z .'\-\u200c]$/;
+
+/** Whether the ICAO 9303 table covers every character of `name` (cards.codec.icao_covers). */
+function icaoCovers(name, { map, final, doubling }) {
+  return [...name.toUpperCase()].every(
+    (c) => ICAO_ALWAYS.test(c) || Object.hasOwn(map, c) || Object.hasOwn(final, c) || c === doubling,
+  );
+}
+
+function birthBefore(birth, issued) {
+  const [year, month, day] = birth;
+  // A year alone counts from its first day, as the issuer checks it.
+  if (Date.UTC(year, (month ?? 1) - 1, day ?? 1) / DAY_MS > issued) {
+    throw malformed(
+      `birth date ${birthIso(birth)} is after the issue date ${isoDay(issued * DAY_MS)}`,
+      "born_after_issue",
+    );
+  }
+  return birth;
 }
 
 function decodeSex(value) {
@@ -116,6 +151,10 @@ function allergies(value) {
   }
   if (value.some((v) => v < 100000n || v >= 10n ** 18n)) {
     throw malformed("allergy code is not a SNOMED CT id", "out_of_range");
+  }
+  const bad = value.find((code) => !checkDigitOk(String(code)));
+  if (bad !== undefined) {
+    throw malformed(`allergy code ${bad} fails the SNOMED CT check digit (Verhoeff)`, "bad_check_digit");
   }
   return unique(value.map(String), "allergies");
 }
@@ -158,11 +197,17 @@ function provenance(value) {
     throw malformed("provenance must be [bits, staff id]", "wrong_type");
   }
   const [bits, staffId] = value;
-  if (!(bits > 0n && bits < 1n << BigInt(CLINICAL_FIELDS.length)) || staffId < 0n) {
+  if (!(bits > 0n && bits < 1n << BigInt(CLINICAL_FIELDS.length))) {
     throw malformed("provenance bits out of range", "out_of_range");
+  }
+  if (staffId < FIRST_STAFF_ID) {
+    throw malformed(
+      `provenance staff id ${staffId}: a clinician's staff id starts at ${FIRST_STAFF_ID}`,
+      "out_of_range",
+    );
   }
   return {
     confirmed: CLINICAL_FIELDS.filter((_, i) => bits & (1n << BigInt(i))),
-    confirmedBy: staffId ? Number(staffId) : null,
+    confirmedBy: Number(staffId),
   };
 }

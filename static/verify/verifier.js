@@ -47,7 +47,7 @@ export async function verifyText(text, options) {
   }
 }
 
-async function verifyOrThrow(text, { trust, revocations, now, skewMs, engine = null }) {
+async function verifyOrThrow(text, { trust, revocations, now, skewMs, translit, engine = null }) {
   const [host, payload] = parseQrText(text);
   const envelope = openPayload(payload);
   const kid = toHex(envelope.kid);
@@ -63,7 +63,7 @@ async function verifyOrThrow(text, { trust, revocations, now, skewMs, engine = n
   if (issuer === null) {
     throw new CardError("the signature does not match the card under its issuer's key", "bad_signature");
   }
-  const card = decodeBody(envelope.body);
+  const card = decodeBody(envelope.body, translit);
   checkIssuer(issuer, card, host);
   checkTime(card, now, skewMs);
   const today = Math.floor(now / DAY_MS);

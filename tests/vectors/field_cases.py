@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from cards import codec
+from cards import codec, packing
 from tests.vectors.cbor_cases import body_with, decode_case
+from tests.vectors.context import ISSUED
 from tests.vectors.vector import CardCase
 
 
@@ -112,6 +113,61 @@ def range_cases() -> list[CardCase]:
     ]
 
 
+def strictness_cases() -> list[CardCase]:
+    """What a loose verifier would accept: a mistyped SNOMED CT id, a holder born after the card,
+    a name nobody can read in Latin letters, a confirmation by nobody (issue 13, point 5)."""
+    issued = packing.day_number(ISSUED)
+    birth_after = packing.pack_birth(ISSUED.year, ISSUED.month, ISSUED.day) + 1
+    ethiopic = packing.pack_name("ዮናስ ገብረሚካኤል")
+    return [
+        decode_case(
+            "snomed-check-digit",
+            "Allergy 294505009: 294505008 (penicillin allergy) with its Verhoeff check digit"
+            " changed.",
+            body_with(codec.ALLERGIES, [294505009]),
+            "bad_check_digit",
+        ),
+        decode_case(
+            "snomed-check-digit-second-code",
+            "A good allergy (91936005), then 300916004 (300916003 with a wrong check digit).",
+            body_with(codec.ALLERGIES, [91936005, 300916004]),
+            "bad_check_digit",
+        ),
+        decode_case(
+            "snomed-swapped-digits",
+            "Allergy 924505008: the first two digits of 294505008 swapped, which the Verhoeff"
+            " check digit catches.",
+            body_with(codec.ALLERGIES, [924505008]),
+            "bad_check_digit",
+        ),
+        decode_case(
+            "birth-after-issue",
+            f"Born {ISSUED.replace(day=ISSUED.day + 1)}, the day after the card's issue day"
+            f" (day {issued}).",
+            body_with(codec.BIRTH, birth_after),
+            "born_after_issue",
+        ),
+        decode_case(
+            "birth-year-after-issue",
+            f"Born in {ISSUED.year + 1} (year alone), the year after the card was issued.",
+            body_with(codec.BIRTH, -1 - (ISSUED.year + 1 - 1900)),
+            "born_after_issue",
+        ),
+        decode_case(
+            "ethiopic-name-without-latin",
+            "A name in Ethiopic script (no ICAO 9303 table) and no Latin spelling (key 5).",
+            body_with(codec.NAME, ethiopic),
+            "latin_name_missing",
+        ),
+        decode_case(
+            "provenance-staff-id-0",
+            "Allergies confirmed by a clinician with staff id 0 (staff ids start at 1).",
+            body_with(codec.PROVENANCE, [2, 0]),
+            "out_of_range",
+        ),
+    ]
+
+
 def _packed_name(name: str, window_shift: int = 0) -> bytes:
     window = min(ord(c) for c in name if c != " ") - window_shift
     return window.to_bytes(2, "big") + bytes(0xFD if c == " " else ord(c) - window for c in name)
@@ -183,4 +239,4 @@ def canonical_cases() -> list[CardCase]:
 
 
 def cases() -> list[CardCase]:
-    return range_cases() + canonical_cases()
+    return range_cases() + canonical_cases() + strictness_cases()

@@ -17,7 +17,15 @@ from cards.model import (
     Sex,
 )
 from signing.keys import PrivateKey
-from tests.vectors.context import HOST, ISSUER, OTHER_HOST, OTHER_HOST_ISSUER, base_card, signed
+from tests.vectors.context import (
+    HOST,
+    ISSUED,
+    ISSUER,
+    OTHER_HOST,
+    OTHER_HOST_ISSUER,
+    base_card,
+    signed,
+)
 from tests.vectors.context import text as qr_text
 from tests.vectors.vector import CardCase
 
@@ -182,6 +190,32 @@ def _state_cases() -> list[CardCase]:
                 base_card("valid-birth-1900-01-01"),
                 birth_date=BirthDate(1900, 1, 1),
                 sex=Sex.OTHER,
+            ),
+        ),
+        valid_case(
+            "valid-born-on-issue-day",
+            "valid",
+            f"Born on the card's issue day ({ISSUED}): the latest birth date a card accepts.",
+            _holder(
+                base_card("valid-born-on-issue-day"),
+                birth_date=BirthDate(ISSUED.year, ISSUED.month, ISSUED.day),
+            ),
+        ),
+        valid_case(
+            "valid-birth-year-of-issue",
+            "valid",
+            f"Born in {ISSUED.year} (year alone), the year the card was issued.",
+            _holder(base_card("valid-birth-year-of-issue"), birth_date=BirthDate(ISSUED.year)),
+        ),
+        valid_case(
+            "valid-clinician-staff-id-1",
+            "valid",
+            "Allergies confirmed by staff id 1, the first staff id.",
+            replace(
+                base_card("valid-clinician-staff-id-1"),
+                provenance=Provenance(
+                    confirmed=frozenset({ClinicalField.ALLERGIES}), confirmed_by=1
+                ),
             ),
         ),
         valid_case(

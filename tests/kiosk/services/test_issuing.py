@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cards.errors import ConfirmationClaimed, ProfileError
@@ -125,6 +125,34 @@ def test_holder_language_must_be_a_kiosk_language(session: Session, kiosk_app: F
 def test_bad_profile_is_refused_by_the_card_core(session: Session, kiosk_app: Flask) -> None:
     with pytest.raises(ProfileError, match="birth_date: is in the future"):
         _issue(session, kiosk_app, profile=profile(birth_date="2030"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"allergies": ["294505009"]}, "allergies: 294505009 fails the SNOMED CT check digit"),
+        ({"birth_date": "2026-11-28"}, "birth_date: is in the future"),
+        ({"birth_date": "2027"}, "birth_date: is in the future"),
+        ({"name": "ዮናስ ገብረሚካኤል"}, "name_latin: required: no ICAO 9303 table covers"),
+    ],
+)
+def test_what_a_strict_verifier_refuses_is_never_issued(
+    session: Session, kiosk_app: Flask, changes: dict[str, Any], message: str
+) -> None:
+    before = session.scalar(select(func.count()).select_from(CardRow))
+    with pytest.raises(ProfileError, match=message):
+        _issue(session, kiosk_app, profile=profile(**changes))
+    assert session.scalar(select(func.count()).select_from(CardRow)) == before
+
+
+def test_a_clinician_without_a_staff_id_confirms_nothing(
+    session: Session, kiosk_app: Flask
+) -> None:
+    nobody = StaffUser(id=0, username="ghost", display_name="Ghost", role="clinician", facility="")
+    before = session.scalar(select(func.count()).select_from(CardRow))
+    with pytest.raises(ProfileError, match=r"confirmed\.staff_id: 0: .* starts at 1"):
+        _issue(session, kiosk_app, clinician=nobody)
+    assert session.scalar(select(func.count()).select_from(CardRow)) == before
 
 
 def test_progress_follows_the_print_job_then_the_registry(

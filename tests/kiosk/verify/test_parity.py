@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from cards import valuesets
 from cards.errors import VerificationError
 from cards.fhir import card_bundle
+from cards.snomed import check_digit_ok
 from kiosk.cli import verification_report
 from signing.errors import SignedListError
 from signing.keys import PublicKey, load_public_key
@@ -177,3 +179,25 @@ def test_browser_python_and_the_vector_files_agree(verifier_page: Page) -> None:
         if verdicts["browser"] != verdicts["vector"] or verdicts["python"] != verdicts["vector"]:
             mismatches.append((path.relative_to(VECTORS).as_posix(), verdicts))
     assert not mismatches, "\n".join(str(m)[:600] for m in mismatches)
+
+
+def test_the_snomed_check_digit_agrees_with_python_on_every_id_and_its_neighbours(
+    verifier_page: Page,
+) -> None:
+    ids = sorted(valuesets.allergies().concepts)
+    # Every id, every other last digit, and every swap of two neighbouring digits.
+    candidates = ids + [
+        variant
+        for sctid in ids
+        for variant in [sctid[:-1] + str((int(sctid[-1]) + 1) % 10)]
+        + [sctid[:i] + sctid[i + 1] + sctid[i] + sctid[i + 2 :] for i in range(len(sctid) - 1)]
+    ]
+    browser = verifier_page.evaluate(
+        """async (ids) => {
+          const { checkDigitOk } = await import("/static/verify/snomed.js");
+          return ids.map(checkDigitOk);
+        }""",
+        candidates,
+    )
+    assert browser == [check_digit_ok(c) for c in candidates]
+    assert all(browser[: len(ids)]) and not all(browser)
