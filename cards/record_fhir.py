@@ -28,7 +28,7 @@ from cards.fhir_common import (
 )
 from cards.model import Holder, Sex
 from cards.record import ItemKind, RecordError, RecordItem
-from cards.translit import icao_latin
+from cards.spelling import latin_line
 
 FHIR_VERSION = "4.0.1"
 EHCARD = "https://ehcard.org/fhir"
@@ -218,7 +218,7 @@ def summary_bundle(
     the same SMART Health Link, so masking one never needs this file rewritten.
     """
     patient_url = full_url(patient_id)
-    latin = holder.name_latin or icao_latin(holder.name)
+    latin = latin_line(holder.name, holder.name_latin)
     names: list[dict[str, Any]] = [{"text": holder.name}]
     if latin and latin != holder.name.upper():
         names.append({"text": latin, "use": "official"})
