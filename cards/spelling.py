@@ -58,9 +58,10 @@ def lookup_key(word: str) -> str:
 
 
 def _lookup(key: str, persian: bool) -> str | None:
-    if persian and key in _names(True):
-        return _names(True)[key]
-    return _names(False).get(key)
+    """The table's spelling: the Persian and Pashto one first for a name that has their
+    letters, the Arabic one first otherwise (many names are written alike in both)."""
+    first, then = _names(persian), _names(not persian)
+    return first.get(key) or then.get(key)
 
 
 def _letters(word: str, persian: bool) -> str:
