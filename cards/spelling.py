@@ -69,8 +69,10 @@ def _letters(word: str, persian: bool) -> str:
     where Arabic and Persian write no vowel (after the first consonant, and before a consonant
     that no vowel follows)."""
     rules = name_table()["arabic_letters"]
-    consonants: dict[str, str] = {**rules["consonants"], **(rules["persian_consonants"] if persian else {})}
-    vowels: dict[str, str] = {**rules["vowels"], **(rules["persian_vowels"] if persian else {})}
+    consonants: dict[str, str] = dict(rules["consonants"])
+    if persian:
+        consonants.update(rules["persian_consonants"])
+    vowels: dict[str, str] = rules["vowels"]
     units: list[tuple[str, bool]] = []  # (letters, is_vowel)
     for index, char in enumerate(word):
         following = word[index + 1] if index + 1 < len(word) else ""
@@ -98,7 +100,7 @@ def _letters(word: str, persian: bool) -> str:
 
 
 def _arabic_word(word: str, persian: bool) -> str:
-    rules = name_table()["arabic_letters"]
+    rules: dict[str, str] = name_table()["arabic_letters"]
     key = lookup_key(word)
     known = _lookup(key, persian)
     if known:
@@ -118,7 +120,7 @@ def _arabic_words(words: list[str], persian: bool) -> list[str]:
     index = 0
     while index < len(words):
         word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
-        pair = _lookup(f"{lookup_key(word)} {lookup_key(following)}", persian) if following else None
+        pair = following and _lookup(f"{lookup_key(word)} {lookup_key(following)}", persian)
         if pair:
             out.append(pair)
             index += 2

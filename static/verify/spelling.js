@@ -50,7 +50,7 @@ function lookup(key, persian, table) {
 function letters(word, persian, table) {
   const rules = table.arabic_letters;
   const consonants = { ...rules.consonants, ...(persian ? rules.persian_consonants : {}) };
-  const vowels = { ...rules.vowels, ...(persian ? rules.persian_vowels : {}) };
+  const vowels = rules.vowels;
   const chars = [...word];
   const units = [];
   chars.forEach((char, index) => {

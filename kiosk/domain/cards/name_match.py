@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import pairwise
 
 from cards.spelling import lookup_key, readable_latin
 from cards.translit import icao_latin
@@ -88,7 +90,7 @@ def name_tokens(name: str, documents: str = "") -> set[str]:
     of each pair of neighbouring words written as one, in every Latin form."""
     tokens = {f"n:{word}" for word in native_words(name)}
     for words in latin_forms(name, documents):
-        joined = [a + b for a, b in zip(words, words[1:], strict=False)]
+        joined = [a + b for a, b in pairwise(words)]
         for word in (*words, *joined):
             tokens |= {f"s:{sound}" for sound in word_sounds(word)}
     return tokens
@@ -100,11 +102,16 @@ class Match:
 
     words_found: int  # typed words (or joined pairs) found in the candidate's name
     exact_words: int  # of those, found letter for letter
+    closeness: float  # how alike the letters of words found by sound are (Mohamed: Mohammed
+    # before Mahmoud), summed over them
     birth_exact: bool  # the full birth date matched, not only the year
     spare_words: int  # candidate's words the typed name did not mention (fewer is better)
 
-    def key(self) -> tuple[int, int, int, int]:
-        return (self.words_found, self.exact_words, int(self.birth_exact), -self.spare_words)
+    def key(self) -> tuple[int, int, float, int, int]:
+        return (
+            self.words_found, self.exact_words, self.closeness, int(self.birth_exact),
+            -self.spare_words,
+        )  # fmt: skip
 
 
 def _word_tokens(words: list[str]) -> list[tuple[set[str], set[str]]]:
@@ -123,9 +130,11 @@ def match(typed_name: str, name: str, documents: str, *, birth_exact: bool) -> M
     """Compare the typed name with one holder's name (native, documents' spelling)."""
     candidate_words: list[tuple[set[str], set[str]]] = []
     natives = native_words(name)
+    spellings: set[str] = set()
     for words in latin_forms(name, documents):
         for index, word in enumerate(words):
             joined = word + words[index + 1] if index + 1 < len(words) else ""
+            spellings |= {word, joined} - {""}
             exact = {f"x:{word}"} | ({f"x:{joined}"} if joined else set())
             sounds = {f"s:{s}" for s in word_sounds(word)}
             if joined:
@@ -141,19 +150,28 @@ def match(typed_name: str, name: str, documents: str, *, birth_exact: bool) -> M
             return 2
         return 1 if any(sounds & s for _e, s in candidate_words) else 0
 
+    def likeness(typed_word: str) -> float:
+        folded = "".join(folded_words(typed_word))
+        return max(
+            (SequenceMatcher(None, folded, spelling).ratio() for spelling in spellings),
+            default=0.0,
+        )
+
     found = exact_words = index = 0
+    closeness = 0.0
     while index < len(typed):
         alone = grade(*typed[index])
-        joined = (
+        pair = (
             grade(*_word_tokens([typed_words[index] + typed_words[index + 1]])[0])
             if not alone and index + 1 < len(typed)
             else 0
         )
-        step = 2 if joined else 1
-        if alone or joined:
+        step = 2 if pair else 1
+        if alone or pair:
             found += step
-            exact_words += step if max(alone, joined) == 2 else 0
+            exact_words += step if max(alone, pair) == 2 else 0
+            closeness += likeness("".join(typed_words[index : index + step]))
         index += step
     longest = max((len(words) for words in latin_forms(name, documents)), default=len(natives))
     spare = max(0, longest - len(typed))
-    return Match(found, exact_words, birth_exact, spare)
+    return Match(found, exact_words, round(closeness, 3), birth_exact, spare)

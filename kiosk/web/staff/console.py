@@ -18,7 +18,7 @@ from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.audit import recent_events, record_event
 from kiosk.domain.cards import holder_search, registry
-from kiosk.domain.cards.card_detail import card_detail, holder_of
+from kiosk.domain.cards.card_detail import card_detail
 from kiosk.domain.cards.qrimage import decode_qr_image
 from kiosk.domain.cards.reissue import card_to_profile, read_presented_card, reissue_card
 from kiosk.domain.clock import today
