@@ -7,13 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser, expect
 from sqlalchemy import delete, inspect, select, update
 
 from kiosk.db import session_scope
 from kiosk.domain.cards.holder_search import reindex_holders
 from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.models.registry import CardRow, HolderNameKeyRow
-from tests.kiosk.staff.support import Console, holder_profile, issue, services_of
+from tests.browsers import new_page
+from tests.kiosk.staff.support import PASSWORD, Console, holder_profile, issue, services_of
 
 TARGET = "محمد عبد الرحمن الخطيب"
 ROW_CODE = re.compile(r'<tr><td><a href="/staff/cards/([0-9A-Z-]+)">')
@@ -130,3 +132,28 @@ def test_cards_indexed_under_an_older_version_are_indexed_again(
         indexed = reindex_holders(session, load_instance_secrets(services.settings))
     assert indexed == len(holders)
     assert codes(staff, "mohammed khatib", "1985")[0] == holders["target"]
+
+
+def test_staff_find_the_holder_in_the_browser_by_other_spellings_and_a_partial_name(
+    console_url: str, browser: Browser, holders: dict[str, str]
+) -> None:
+    with new_page(browser) as page:
+        page.goto(f"{console_url}/staff/login")
+        page.get_by_label("User name").fill("sam")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        for typed in ("Muhammad Abdul Rahman Al-Khatib", "mohamed abdelrahman elkhatib",
+                      "Mohammad Khateeb", "Khatib"):  # fmt: skip
+            page.goto(f"{console_url}/staff/")
+            page.get_by_label("Name (any script, any spelling)").fill(typed)
+            page.get_by_label("Birth date or year").fill("1985")
+            page.get_by_role("button", name="Find").click()
+            expect(page.get_by_role("heading", name="Cards found")).to_be_visible()
+            first = page.locator("table.cards tbody tr").first
+            if typed != "Khatib":
+                expect(first).to_contain_text(holders["target"])
+                expect(first).to_contain_text("MOHAMMED ABDULRAHMAN AL-KHATIB")
+            else:
+                expect(page.locator("table.cards")).to_contain_text(holders["target"])
+        page.get_by_role("link", name=holders["target"]).click()
+        expect(page.get_by_text("ICAO 9303 machine form")).to_be_visible()
