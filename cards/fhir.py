@@ -33,6 +33,7 @@ from cards.fhir_common import (
     status,
 )
 from cards.model import Card
+from cards.spelling import shown_latin
 
 ABSENT = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
 CARD_ID_SYSTEM = "urn:ehcard:card-id"
@@ -218,8 +219,9 @@ def _label(field: str, code: str) -> str:
 
 def _patient(card: dict[str, Any]) -> dict[str, Any]:
     names = [{"text": card["name"]}]
-    if card["name_latin"] and card["name_latin"] != card["name"].upper():
-        names.append({"text": card["name_latin"]})
+    latin = shown_latin(card["name"], card["name_latin"])
+    if latin and latin != card["name"].upper():
+        names.append({"text": latin})
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "identifier": [{"system": CARD_ID_SYSTEM, "value": card["card_id"]}],

@@ -205,3 +205,9 @@ def latin_line(name: str, stored: str | None) -> str | None:
     """The Latin line shown to people: the documents' spelling stored on the card, else the
     readable spelling, else the ICAO 9303 form."""
     return stored or readable_latin(name) or icao_latin(name)
+
+
+def shown_latin(name: str, name_latin: str | None) -> str | None:
+    """The Latin line of a card in its JSON form (cards.export), whose `name_latin` is the
+    stored spelling or, when none is stored, the ICAO 9303 form the verifier computed."""
+    return latin_line(name, None if name_latin == icao_latin(name) else name_latin)

@@ -195,3 +195,12 @@ export function readableLatin(name, table, icaoTable) {
 export function latinLine(name, stored, table, icaoTable) {
   return stored || readableLatin(name, table, icaoTable) || icaoLatin(name, icaoTable);
 }
+
+/**
+ * The Latin line of a card in its JSON form (verifier.js cardToJson), whose name_latin is the
+ * stored spelling or, when none is stored, the ICAO 9303 form the verifier computed.
+ */
+export function shownLatin(card, table, icaoTable) {
+  const stored = card.name_latin === icaoLatin(card.name, icaoTable) ? null : card.name_latin;
+  return latinLine(card.name, stored, table, icaoTable);
+}

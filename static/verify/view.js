@@ -1,8 +1,7 @@
 // Rendering of a verification report: one verdict that cannot be misread, then the card.
 // Text only ever goes in through textContent: nothing on a card can become markup.
 
-import { latinLine } from "./spelling.js";
-import { icaoLatin } from "./translit.js";
+import { latinLine, shownLatin } from "./spelling.js";
 
 const ICONS = { valid: "✔", revoked: "⛔", expired: "⌛", unknown_issuer: "?", invalid: "✖" };
 const CLINICAL = [
@@ -95,10 +94,8 @@ export function renderReport(report, labels, { lists, online, recordUrl, recordK
 function renderCard(card, labels, { online, recordUrl, recordKey }) {
   $("holder-name").textContent = card.name;
   $("holder-name").dir = "auto";
-  // The card's name_latin is its stored spelling, or the ICAO 9303 form the verifier
-  // computed: people read the readable spelling instead of that machine form.
-  const stored = card.name_latin === icaoLatin(card.name, labels.icao9303) ? null : card.name_latin;
-  const line = latinLine(card.name, stored, labels.namesLatin, labels.icao9303);
+  // People read the readable spelling, not the ICAO 9303 machine form.
+  const line = shownLatin(card, labels.namesLatin, labels.icao9303);
   const latin = $("holder-latin");
   latin.hidden = !line || line === card.name.toUpperCase();
   latin.textContent = latin.hidden ? "" : line;
