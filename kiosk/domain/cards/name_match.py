@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 from cards.spelling import lookup_key, readable_latin
@@ -58,13 +59,14 @@ def _sounds_of(word: str) -> set[str]:
     return out
 
 
-def word_sounds(word: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def word_sounds(word: str) -> frozenset[str]:
     """The sounds of one folded Latin word, its article dropped too (AL-, EL-, UL-)."""
     sounds = _sounds_of(word)
     stripped = _ARTICLE.sub("", word)
     if stripped != word:
         sounds |= _sounds_of(stripped)
-    return sounds
+    return frozenset(sounds)
 
 
 def native_words(name: str) -> list[str]:
@@ -73,16 +75,18 @@ def native_words(name: str) -> list[str]:
     return [lookup_key(w) if _ARABIC.search(w) else w.casefold() for w in words]
 
 
-def latin_forms(name: str, documents: str = "") -> list[list[str]]:
-    """The name's Latin forms, as lists of folded words: the documents' spelling, the
-    readable spelling and the ICAO 9303 form (a typed Latin name is its own form)."""
+@lru_cache(maxsize=4096)
+def latin_forms(name: str, documents: str = "") -> tuple[tuple[str, ...], ...]:
+    """The name's Latin forms, as folded words: the documents' spelling, the readable
+    spelling and the ICAO 9303 form (a typed Latin name is its own form). Kept: a search
+    compares the same typed words with every candidate."""
     forms = [documents, readable_latin(name) or "", icao_latin(name) or ""]
-    seen: list[list[str]] = []
+    seen: list[tuple[str, ...]] = []
     for form in forms:
-        words = folded_words(form)
+        words = tuple(folded_words(form))
         if words and words not in seen:
             seen.append(words)
-    return seen
+    return tuple(seen)
 
 
 def name_tokens(name: str, documents: str = "") -> set[str]:
@@ -130,15 +134,16 @@ def match(typed_name: str, name: str, documents: str, *, birth_exact: bool) -> M
     """Compare the typed name with one holder's name (native, documents' spelling)."""
     candidate_words: list[tuple[set[str], set[str]]] = []
     natives = native_words(name)
-    spellings: set[str] = set()
+    spellings: dict[str, set[str]] = {}  # a candidate's Latin word (or pair) -> its sounds
     for words in latin_forms(name, documents):
         for index, word in enumerate(words):
             joined = word + words[index + 1] if index + 1 < len(words) else ""
-            spellings |= {word, joined} - {""}
             exact = {f"x:{word}"} | ({f"x:{joined}"} if joined else set())
-            sounds = {f"s:{s}" for s in word_sounds(word)}
+            spellings[word] = {f"s:{s}" for s in word_sounds(word)}
+            sounds = set(spellings[word])
             if joined:
-                sounds |= {f"s:{s}" for s in word_sounds(joined)}
+                spellings[joined] = {f"s:{s}" for s in word_sounds(joined)}
+                sounds |= spellings[joined]
             candidate_words.append((exact, sounds))
     for native in natives:
         candidate_words.append(({f"n:{native}"}, set()))
@@ -151,11 +156,11 @@ def match(typed_name: str, name: str, documents: str, *, birth_exact: bool) -> M
         return 1 if any(sounds & s for _e, s in candidate_words) else 0
 
     def likeness(typed_word: str) -> float:
+        """How alike the letters are, against the candidate's words that sound the same."""
         folded = "".join(folded_words(typed_word))
-        return max(
-            (SequenceMatcher(None, folded, spelling).ratio() for spelling in spellings),
-            default=0.0,
-        )
+        sounds = {f"s:{s}" for s in word_sounds(folded)} if folded else set()
+        alike = [spelling for spelling, heard in spellings.items() if heard & sounds]
+        return max((SequenceMatcher(None, folded, s).ratio() for s in alike), default=0.0)
 
     found = exact_words = index = 0
     closeness = 0.0

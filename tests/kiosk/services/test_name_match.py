@@ -24,7 +24,7 @@ TARGET = "محمد عبد الرحمن الخطيب"
     ],
 )
 def test_usual_spellings_of_one_name_share_a_sound(spellings: tuple[str, ...]) -> None:
-    shared = set.intersection(*(word_sounds(s) for s in spellings))
+    shared = set.intersection(*(set(word_sounds(s)) for s in spellings))
     assert shared, spellings
 
 
