@@ -34,6 +34,7 @@ from cards.fhir_common import (
 )
 from cards.ips_profiles import ABSENT, profiled
 from cards.model import Card
+from cards.spelling import shown_latin
 
 CARD_ID_SYSTEM = "urn:ehcard:card-id"
 STAFF_SYSTEM = "urn:ehcard:staff-id"
@@ -222,8 +223,9 @@ def _label(field: str, code: str) -> str:
 
 def _patient(card: dict[str, Any]) -> dict[str, Any]:
     names = [{"use": "usual", "text": card["name"]}]
-    if card["name_latin"] and card["name_latin"] != card["name"].upper():
-        names.append({"use": "usual", "text": card["name_latin"]})
+    latin = shown_latin(card["name"], card["name_latin"])
+    if latin and latin != card["name"].upper():
+        names.append({"use": "usual", "text": latin})
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "identifier": [{"system": CARD_ID_SYSTEM, "value": card["card_id"]}],

@@ -34,7 +34,7 @@ from cards.fhir_common import (
 )
 from cards.ips_profiles import ABSENT, profiled, unknown_date
 from cards.model import Card, ClinicalField, FieldState, Sex
-from cards.translit import icao_latin
+from cards.spelling import latin_line
 
 EMPTY_REASON = TERMINOLOGY + "list-empty-reason"
 # The sections IPS requires: each has entries or an emptyReason.
@@ -83,7 +83,6 @@ def summary_base(
     language: str,
     author: str,
     now: datetime,
-    name_latin: str | None = None,
 ) -> dict[str, Any]:
     """The document's frame from `card`: no record item yet, every section explained."""
     patient_url = full_url(patient_id)
@@ -91,7 +90,7 @@ def summary_base(
     organization_url = full_url(organization_id)
     subject = {"reference": patient_url}
     entries: list[tuple[str, dict[str, Any]]] = [
-        (patient_url, _patient(card, patient_id, language, name_latin)),
+        (patient_url, _patient(card, patient_id, language)),
         (
             organization_url,
             profiled({"resourceType": "Organization", "id": organization_id, "name": author}),
@@ -268,17 +267,13 @@ def _line(resource: dict[str, Any]) -> str:
     return str(resource.get("valueString", resource.get("resourceType", "")))
 
 
-def _patient(
-    card: Card, patient_id: str, language: str, name_latin: str | None
-) -> dict[str, Any]:
+def _patient(card: Card, patient_id: str, language: str) -> dict[str, Any]:
     holder = card.holder
     names: list[dict[str, Any]] = [{"use": "usual", "text": holder.name}]
-    if holder.name_latin:
-        names.append({"use": "official", "text": holder.name_latin})
-    else:
-        latin = name_latin or icao_latin(holder.name)
-        if latin and latin != holder.name.upper():
-            names.append({"use": "usual", "text": latin})
+    # A stored spelling is the documents'; else the readable spelling people say.
+    latin = latin_line(holder.name, holder.name_latin)
+    if latin and latin != holder.name.upper():
+        names.append({"use": "official" if holder.name_latin else "usual", "text": latin})
     patient: dict[str, Any] = {
         "resourceType": "Patient",
         "id": patient_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cards import valuesets
 from cards.model import Card, ClinicalField, FieldState
-from cards.translit import icao_latin
+from cards.spelling import latin_line
 
 
 def verdict_line(status: str, reason: str | None, language: str) -> str:
@@ -15,7 +15,7 @@ def verdict_line(status: str, reason: str | None, language: str) -> str:
 def card_summary(card: Card, language: str, *, issuer: str) -> str:
     term = valuesets.term
     holder, data = card.holder, card.emergency
-    latin = holder.name_latin or icao_latin(holder.name)
+    latin = latin_line(holder.name, holder.name_latin)
     name = holder.name if latin in (None, holder.name.upper()) else f"{holder.name} / {latin}"
     lines = [
         f"{term('field.name', language)}: {name}",
@@ -41,9 +41,13 @@ def card_summary(card: Card, language: str, *, issuer: str) -> str:
         else:
             lines.append(f"{heading}: {term('state.' + state.value, language)}")
     if data.contact:
-        lines.append(
-            f"{term('field.emergency_contact', language)}: {data.contact.name} {data.contact.phone}"
+        contact_latin = latin_line(data.contact.name, None)
+        contact = (
+            data.contact.name
+            if contact_latin in (None, data.contact.name.upper())
+            else f"{data.contact.name} / {contact_latin}"
         )
+        lines.append(f"{term('field.emergency_contact', language)}: {contact} {data.contact.phone}")
     if data.languages:
         names = ", ".join(
             valuesets.languages().concepts[c].extra.get("native", c)

@@ -15,8 +15,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from kiosk import db
 from kiosk.config import load_settings
 from kiosk.context import Services, services, transaction
+from kiosk.domain.cards.holder_search import reindex_holders
 from kiosk.domain.clock import Clock, SystemClock, today
 from kiosk.domain.keys import keyring as keyring_service
+from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.domain.printing.worker import print_worker_for
 from kiosk.models.accounts import UserRow
 from kiosk.sessions import session_factory
@@ -65,6 +67,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     sessions = session_factory(settings, engine, clock)
+    # After an upgrade that changed the name index, cards are found again by any spelling.
+    with sessions.begin() as session:
+        reindex_holders(session, load_instance_secrets(settings))
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, clock, stamp)
     app.extensions["ehcard.print_worker"] = print_worker_for(
         settings, sessions, clock, testing=testing

@@ -15,7 +15,7 @@ from functools import partial
 from cards import valuesets
 from cards.model import Card, ClinicalField, FieldState
 from cards.render.scripts import is_rtl
-from cards.translit import icao_latin
+from cards.spelling import latin_line
 
 CLINICIAN_MARK = "✚"
 # Heading pictograms, by key in pictograms.json; printed only where that file has the key.
@@ -110,6 +110,7 @@ class CardContent:
     clinician_legend: Pair | None
     contact_label: Pair
     contact: str | None
+    contact_latin: str | None  # the contact's name as a doctor can say it
     languages_label: Pair
     languages_spoken: str | None
     issued_label: Pair
@@ -132,7 +133,7 @@ def pictogram(key: str | None) -> str:
 def card_content(card: Card, languages: Languages, *, centre: str) -> CardContent:
     """Every phrase of `card`'s two sides, in `languages`."""
     holder, data = card.holder, card.emergency
-    latin = holder.name_latin or icao_latin(holder.name)
+    latin = latin_line(holder.name, holder.name_latin)
     confirmed = card.provenance.confirmed
     blood = data.blood_group
     blood_set = valuesets.blood_groups()
@@ -141,6 +142,7 @@ def card_content(card: Card, languages: Languages, *, centre: str) -> CardConten
     else:
         blood_group = languages.pair(lambda language: blood_set.label(blood, language))
     contact = f"{data.contact.name}  {data.contact.phone}" if data.contact else None
+    contact_latin = latin_line(data.contact.name, None) if data.contact else None
     spoken = ", ".join(_native_name(code) for code in data.languages) or None
     return CardContent(
         title=languages.term("card.title"),
@@ -172,6 +174,11 @@ def card_content(card: Card, languages: Languages, *, centre: str) -> CardConten
         ),
         contact_label=languages.term("field.emergency_contact"),
         contact=contact,
+        contact_latin=(
+            None
+            if data.contact is None or contact_latin == data.contact.name.upper()
+            else contact_latin
+        ),
         languages_label=languages.term("field.languages"),
         languages_spoken=spoken,
         issued_label=languages.term("field.issued"),

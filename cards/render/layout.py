@@ -298,6 +298,8 @@ def _back(
     column.pair(content.contact_label, HEADING)
     language = (content.contact_label.second or content.contact_label.first).language
     column.text(Phrase(content.contact or "—", language), VALUE)
+    if content.contact_latin:
+        column.text(Phrase(content.contact_latin, "en"), LATIN)
     column.gap(1)
     column.pair(content.languages_label, HEADING)
     column.text(Phrase(content.languages_spoken or "—", language), VALUE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.db import Base, UtcDateTime
@@ -21,10 +21,9 @@ class CardRow(Base):
     expires: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # HMAC of the normalised Latin name + birth date (full, and year only): staff
-    # find a holder without the registry keeping names in clear.
-    lookup_key: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    lookup_key_year: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    # The version of the name index (holder_index.NAME_INDEX_VERSION) its holder_name_keys
+    # rows were made with; None for a card without a sealed name.
+    name_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Name and birth date sealed with the instance's name key, shown to staff to confirm.
     holder_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     # Names of the clinician-confirmed fields ("allergies,blood_group"), never their values.
@@ -34,6 +33,23 @@ class CardRow(Base):
     # console and the CLI): unique, so a resent final submit cannot issue a second card.
     issuance_key: Mapped[str | None] = mapped_column(
         String(64), unique=True, index=True, nullable=True
+    )
+
+
+class HolderNameKeyRow(Base):
+    """One look-up key of a card's holder: HMAC of a name token and the birth year.
+
+    Staff find a holder by any spelling without the registry keeping names in clear
+    (kiosk/domain/cards/holder_index.py).
+    """
+
+    __tablename__ = "holder_name_keys"
+    __table_args__ = (UniqueConstraint("key", "card_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    card_row: Mapped[int] = mapped_column(
+        Integer, ForeignKey("cards.id", ondelete="CASCADE"), index=True
     )
 
 

@@ -3,6 +3,7 @@
 
 import { sha256 } from "./ed25519.js";
 import { toHex } from "./envelope.js";
+import { shownLatin } from "./spelling.js";
 
 const SNOMED = "http://snomed.info/sct";
 const LOINC = "http://loinc.org";
@@ -62,7 +63,7 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
   };
   const confirmedBy = card.confirmed_by;
   const entries = [
-    ["patient", patient(card)],
+    ["patient", patient(card, labels)],
     ["organization", { resourceType: "Organization", name: issuer }],
   ];
   if (confirmedBy !== null) {
@@ -150,9 +151,10 @@ export function profiled(resource) {
   return { ...head, meta: { ...meta, profile: profiles }, ...rest };
 }
 
-function patient(card) {
+function patient(card, labels) {
   const names = [{ use: "usual", text: card.name }];
-  if (card.name_latin && card.name_latin !== card.name.toUpperCase()) names.push({ use: "usual", text: card.name_latin });
+  const latin = shownLatin(card, labels.namesLatin, labels.icao9303);
+  if (latin && latin !== card.name.toUpperCase()) names.push({ use: "usual", text: latin });
   const resource = {
     resourceType: "Patient",
     identifier: [{ system: "urn:ehcard:card-id", value: card.card_id }],

@@ -42,6 +42,10 @@ export class Labels {
   get icao9303() {
     return this.bundle.icao9303;
   }
+
+  get namesLatin() {
+    return this.bundle.names_latin;
+  }
 }
 
 /** The first of the browser's languages that the page speaks. */

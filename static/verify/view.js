@@ -1,6 +1,8 @@
 // Rendering of a verification report: one verdict that cannot be misread, then the card.
 // Text only ever goes in through textContent: nothing on a card can become markup.
 
+import { latinLine, shownLatin } from "./spelling.js";
+
 const ICONS = { valid: "✔", revoked: "⛔", expired: "⌛", unknown_issuer: "?", invalid: "✖" };
 const CLINICAL = [
   ["blood_group", "blood_groups"],
@@ -92,9 +94,11 @@ export function renderReport(report, labels, { lists, online, recordUrl, recordK
 function renderCard(card, labels, { online, recordUrl, recordKey }) {
   $("holder-name").textContent = card.name;
   $("holder-name").dir = "auto";
+  // People read the readable spelling, not the ICAO 9303 machine form.
+  const line = shownLatin(card, labels.namesLatin, labels.icao9303);
   const latin = $("holder-latin");
-  latin.hidden = !card.name_latin || card.name_latin === card.name.toUpperCase();
-  latin.textContent = latin.hidden ? "" : card.name_latin;
+  latin.hidden = !line || line === card.name.toUpperCase();
+  latin.textContent = latin.hidden ? "" : line;
   const sex = card.sex ? ` · ${labels.term("field.sex")}: ${labels.term(`sex.${card.sex}`)}` : "";
   $("holder-born").textContent = `${labels.term("field.birth_date")} ${card.birth_date}${sex}`;
 
@@ -132,6 +136,15 @@ function renderCard(card, labels, { online, recordUrl, recordKey }) {
     link.href = `tel:${card.emergency_contact.phone}`;
     link.dir = "ltr";
     contact.append(`${labels.term("field.emergency_contact")}: `, link);
+    const name = card.emergency_contact.name;
+    const spelled = latinLine(name, null, labels.namesLatin, labels.icao9303);
+    if (spelled && spelled !== name.toUpperCase()) {
+      const contactLatin = element("span", "contact-latin", spelled);
+      contactLatin.id = "contact-latin";
+      contactLatin.dir = "ltr";
+      contactLatin.lang = "en";
+      contact.append(" ", contactLatin);
+    }
   }
   $("card-meta").textContent = [
     `${labels.term("field.issued")} ${card.issued}`,

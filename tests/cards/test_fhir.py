@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from cards.fhir import ABSENT, card_bundle, resource_uuid
 from cards.fhir_common import ATC, ICD10, SNOMED
 from cards.model import BirthDate, ClinicalField, Provenance
-from cards.translit import icao_latin
+from cards.spelling import readable_latin
 from tests.builders import make_card, with_emergency, with_holder
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -146,7 +146,7 @@ def test_provenance_marks_clinician_confirmed_and_self_declared_items() -> None:
 
 def test_patient_carries_both_scripts_languages_and_emergency_contact() -> None:
     patient = _only(card_bundle(CARDS["arabic-year-only"], issuer="C", timestamp=NOW), "Patient")
-    assert [n["text"] for n in patient["name"]] == ["أمينة ديالو", icao_latin("أمينة ديالو")]
+    assert [n["text"] for n in patient["name"]] == ["أمينة ديالو", readable_latin("أمينة ديالو")]
     assert patient["birthDate"] == "1990"
     assert [c["language"]["coding"][0]["code"] for c in patient["communication"]] == ["ff", "fr"]
     assert patient["contact"][0]["telecom"] == [{"system": "phone", "value": "+33612345678"}]

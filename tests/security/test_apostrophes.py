@@ -47,9 +47,9 @@ def test_a_name_with_a_typographic_apostrophe_is_accepted_and_printed(
     app, base = kiosk
     holder = Holder(base)
     holder.start()
-    named = holder.answer("name", {"name": typed}, allow_redirects=False)
+    named = holder.answer("name", {"name": typed, "action": "none"}, allow_redirects=False)
     assert named.status_code == 302, field_errors(named)
-    holder.walk_to_review(name={"name": typed}, contact={
+    holder.walk_to_review(name={"name": typed, "action": "none"}, contact={
         "contact_name": "Moussa N\u2019Diaye", "contact_phone": "+33612345678",
     })  # fmt: skip
     done = holder.post("/kiosk/issue")

@@ -1,13 +1,17 @@
 """Find a card by its holder without keeping names in clear in the registry.
 
-A card row holds HMAC-SHA256 look-up keys of the holder's normalised Latin
-name (ICAO 9303) with the birth date, and with the birth year alone, under
-the instance's look-up key; and the name and birth date sealed (SecretBox)
-under the instance's name key so that staff can confirm the person. A copy
-of the database alone yields neither names nor a way to test guesses.
+For each card the registry keeps keyed hashes (HMAC-SHA256 under the
+instance's look-up key) of the tokens its holder's name is found by
+(name_match.py: native words, and the sounds of the documents' spelling, the
+readable spelling and the ICAO 9303 form), each with the birth year, one row
+per token in `holder_name_keys`; and the name and birth date sealed
+(SecretBox) under the instance's name key so that staff can confirm the
+person. A copy of the database alone yields neither names nor a way to test
+guesses; what it shows is how many tokens each card has and which cards share
+one (the same name sound and birth year), never which.
 
-Names are normalised to ICAO 9303 Latin upper case, punctuation dropped and
-words sorted, so "Diallo Amina", "amina  DIALLO" and "Amína Diallo" all match.
+A search hashes the typed name's tokens with the typed year, takes the cards
+sharing most of them, opens their sealed names and ranks them (name_match.match).
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ from nacl.secret import SecretBox
 
 from cards.errors import CardError
 from cards.model import BirthDate, Holder
+from cards.spelling import latin_line
 from cards.translit import icao_latin
+from kiosk.domain.cards.name_match import Match, match, name_tokens
 from kiosk.domain.keys.instance_secrets import InstanceSecrets
 
 _TYPED_DATE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+TYPED_NAME_MAX = 120
 
 
 class HolderSearchError(CardError):
@@ -41,38 +48,30 @@ class HolderDisplay:
     """What the console shows to confirm a holder: nothing clinical."""
 
     name: str
-    name_latin: str
+    name_latin: str  # the Latin line: the documents' spelling, else the readable one
     birth_date: str
+    documents: str = ""  # the spelling the holder's documents give, "" for none
+
+    @property
+    def name_icao(self) -> str:
+        """The ICAO 9303 machine form, for matching with travel documents."""
+        return icao_latin(self.name) or self.documents
 
 
-@dataclass(frozen=True)
-class HolderKeys:
-    full: str
-    year: str
+# Bumped when the tokens a name gives change (name table, sounds): cards indexed under an
+# older version are indexed again when the kiosk starts (reindex_holders).
+NAME_INDEX_VERSION = 1
 
 
-def normalised_name(name: str) -> str | None:
-    """The sorted ICAO 9303 Latin words of `name`, or None for a script without a table."""
-    latin = icao_latin(name)
-    if latin is None:
-        return None
-    return " ".join(sorted(latin.split()))
-
-
-def _mac(secrets: InstanceSecrets, name: str, birth: str) -> str:
-    message = f"{name}\n{birth}".encode()
+def _mac(secrets: InstanceSecrets, token: str, year: int) -> str:
+    message = f"{token}\n{year:04d}".encode()
     return hmac.new(secrets.lookup_key, message, hashlib.sha256).hexdigest()
 
 
-def holder_keys(secrets: InstanceSecrets, holder: Holder) -> HolderKeys:
-    """The look-up keys stored with a card."""
-    name = normalised_name(holder.name_latin or holder.name)
-    if name is None:
-        raise HolderSearchError("a card holder always has an ICAO Latin name")
-    birth = holder.birth_date
-    return HolderKeys(
-        full=_mac(secrets, name, birth.isoformat()), year=_mac(secrets, name, f"{birth.year:04d}")
-    )
+def holder_keys(secrets: InstanceSecrets, holder: Holder) -> set[str]:
+    """The look-up keys stored with a card, one row each."""
+    tokens = name_tokens(holder.name, holder.name_latin or "")
+    return {_mac(secrets, token, holder.birth_date.year) for token in tokens}
 
 
 def parse_typed_birth(text: str) -> BirthDate:
@@ -94,30 +93,48 @@ def parse_typed_birth(text: str) -> BirthDate:
     return BirthDate(born.year, born.month, born.day)
 
 
-def search_keys(
-    secrets: InstanceSecrets, typed_name: str, typed_birth: str
-) -> tuple[str, tuple[str, ...]]:
-    """The column and keys to match.
+@dataclass(frozen=True)
+class HolderQuery:
+    typed_name: str
+    birth: BirthDate
+    keys: frozenset[str]
 
-    A full date finds cards with that date and cards that carry the year alone
-    (their full key is the year's); a year alone finds every card of that year.
+
+def holder_query(secrets: InstanceSecrets, typed_name: str, typed_birth: str) -> HolderQuery:
+    """The keys to look up for a typed name (any script, any spelling) and birth date.
+
+    A full date finds cards with that date and cards that carry the year alone;
+    a year alone finds every card of that year.
     """
-    name = normalised_name(typed_name)
-    if not name:
+    typed_name = " ".join(typed_name.split())
+    if len(typed_name) > TYPED_NAME_MAX or not any(c.isalpha() for c in typed_name):
         raise HolderSearchError(
-            "type the holder's name in Latin letters, as on their card's second line"
+            f"type the holder's name (at most {TYPED_NAME_MAX} characters), in any script "
+            "and any spelling"
         )
     birth = parse_typed_birth(typed_birth)
-    year_key = _mac(secrets, name, f"{birth.year:04d}")
-    if birth.is_year_only:
-        return ("lookup_key_year", (year_key,))
-    return ("lookup_key", (_mac(secrets, name, birth.isoformat()), year_key))
+    tokens = name_tokens(typed_name)
+    return HolderQuery(
+        typed_name, birth, frozenset(_mac(secrets, token, birth.year) for token in tokens)
+    )
+
+
+def rank(query: HolderQuery, shown: HolderDisplay) -> Match | None:
+    """How well one candidate answers the query, or None when it does not (another full
+    birth date, or too few of the typed words)."""
+    birth_exact = shown.birth_date == query.birth.isoformat()
+    if not query.birth.is_year_only and not birth_exact and len(shown.birth_date) != 4:
+        return None
+    found = match(query.typed_name, shown.name, shown.documents, birth_exact=birth_exact)
+    typed = len(query.typed_name.split())
+    if found.words_found < typed - (1 if typed >= 3 else 0):
+        return None
+    return found
 
 
 def seal_holder(secrets: InstanceSecrets, card_id: bytes, holder: Holder) -> bytes:
-    latin = holder.name_latin or icao_latin(holder.name) or ""
     plain = json.dumps(
-        {"card": card_id.hex(), "name": holder.name, "latin": latin,
+        {"card": card_id.hex(), "name": holder.name, "documents": holder.name_latin or "",
          "birth": holder.birth_date.isoformat()},
         ensure_ascii=False,
     )  # fmt: skip
@@ -134,4 +151,25 @@ def open_holder(secrets: InstanceSecrets, card_id: bytes, sealed: bytes) -> Hold
         ) from exc
     if plain.get("card") != card_id.hex():
         raise HolderSearchError("the sealed name belongs to another card")
-    return HolderDisplay(name=plain["name"], name_latin=plain["latin"], birth_date=plain["birth"])
+    name = plain["name"]
+    # Seals made before the documents' spelling was kept apart hold the card's Latin line
+    # ("latin"): the ICAO form when the card stored no spelling.
+    documents = plain.get("documents", plain.get("latin", ""))
+    if documents == icao_latin(name):
+        documents = ""
+    return HolderDisplay(
+        name=name,
+        name_latin=latin_line(name, documents or None) or "",
+        birth_date=plain["birth"],
+        documents=documents,
+    )
+
+
+def sealed_holder(secrets: InstanceSecrets, card_id: bytes, sealed: bytes) -> Holder:
+    """The holder a seal names, as the index needs it: name, documents' spelling, birth."""
+    shown = open_holder(secrets, card_id, sealed)
+    return Holder(
+        name=shown.name,
+        birth_date=parse_typed_birth(shown.birth_date),
+        name_latin=shown.documents or None,
+    )

@@ -14,7 +14,7 @@ from cards.errors import CardError
 from cards.model import Provenance, record_id, revocation_id
 from cards.profile import parse_holder_profile
 from kiosk.config import Settings
-from kiosk.domain.cards import holder_index
+from kiosk.domain.cards import holder_index, holder_search
 from kiosk.domain.clock import clock_of
 from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.domain.keys.keyring import Keyring
@@ -64,24 +64,22 @@ def issue_card(
     card = new_card(holder, data, provenance, issued=today, validity=settings.card_validity)
     issued = sign_and_encode(card, keyring.issuer_key, settings.card_host)
     secrets = load_instance_secrets(settings)
-    keys = holder_index.holder_keys(secrets, holder)
-    session.add(
-        CardRow(
-            card_id=card.card_id,
-            card_code=card.card_code,
-            issuer_kid=keyring.issuer_key.kid,
-            issued=card.issued,
-            expires=card.expires,
-            status="active",
-            created_at=clock_of(session).now(),
-            lookup_key=keys.full,
-            lookup_key_year=keys.year,
-            holder_sealed=holder_index.seal_holder(secrets, card.card_id, holder),
-            confirmed_fields=",".join(sorted(f.value for f in provenance.confirmed)),
-            replaces=replaces,
-            issuance_key=None if issuance_key is None else _issuance_digest(issuance_key),
-        )
+    row = CardRow(
+        card_id=card.card_id,
+        card_code=card.card_code,
+        issuer_kid=keyring.issuer_key.kid,
+        issued=card.issued,
+        expires=card.expires,
+        status="active",
+        created_at=clock_of(session).now(),
+        holder_sealed=holder_index.seal_holder(secrets, card.card_id, holder),
+        confirmed_fields=",".join(sorted(f.value for f in provenance.confirmed)),
+        replaces=replaces,
+        issuance_key=None if issuance_key is None else _issuance_digest(issuance_key),
     )
+    session.add(row)
+    session.flush()
+    holder_search.index_holder(session, secrets, row, holder)
     session.flush()
     return issued
 
@@ -127,23 +125,6 @@ def find_card(session: Session, reference: str) -> CardRow:
     if row is None:
         raise RegistryError(f"no card {normalised} in this registry", code="unknown_card")
     return row
-
-
-def find_cards_by_holder(
-    session: Session, settings: Settings, typed_name: str, typed_birth: str
-) -> list[CardRow]:
-    """Cards whose holder has this name and birth date (or year), newest first."""
-    column, keys = holder_index.search_keys(
-        load_instance_secrets(settings), typed_name, typed_birth
-    )
-    return list(
-        session.scalars(
-            select(CardRow)
-            .where(getattr(CardRow, column).in_(keys))
-            .order_by(CardRow.issued.desc(), CardRow.id.desc())
-            .limit(50)
-        )
-    )
 
 
 def revocation_of(session: Session, row: CardRow) -> RevocationRow | None:

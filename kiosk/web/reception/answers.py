@@ -13,6 +13,9 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from cards.spelling import readable_latin
+from cards.translit import icao_latin
+
 STEPS = (
     "name",
     "birth",
@@ -34,7 +37,8 @@ _TUPLE_FIELDS = {"allergies", "medications", "conditions", "languages", "sensiti
 class Answers:
     reached: int = 0  # index in STEPS of the furthest step the holder may open
     name: str = ""
-    name_latin: str = ""
+    name_latin: str = ""  # the spelling of the holder's documents, as typed
+    latin_none: bool = False  # "I have none": no document spells the name in Latin
     birth_year: str = ""
     birth_month: str = ""
     birth_day: str = ""
@@ -86,6 +90,16 @@ class Answers:
     def may_open(self, step: str) -> bool:
         return STEPS.index(step) <= self.reached
 
+    def latin_line(self, *, stored_only: bool = False) -> str:
+        """The name's Latin line: the documents' spelling, else (with "I have none") the
+        readable spelling. A script with an ICAO 9303 table stores none, the verifier
+        computes it; `stored_only` gives what the card then carries."""
+        if self.name_latin or not self.latin_none:
+            return self.name_latin
+        if stored_only and icao_latin(self.name) is not None:
+            return ""
+        return readable_latin(self.name) or ""
+
     def birth_date(self) -> str:
         if self.birth_month and self.birth_day:
             return f"{self.birth_year}-{int(self.birth_month):02d}-{int(self.birth_day):02d}"
@@ -109,8 +123,9 @@ class Answers:
     def profile(self) -> dict[str, Any]:
         """The holder profile (cards/schemas/profile.schema.json) these answers make."""
         profile: dict[str, Any] = {"name": self.name, "birth_date": self.birth_date()}
-        if self.name_latin:
-            profile["name_latin"] = self.name_latin
+        latin = self.latin_line(stored_only=True)
+        if latin:
+            profile["name_latin"] = latin
         if self.blood_group is not None:
             profile["blood_group"] = self.blood_group
         chosen: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cards import valuesets
-from cards.translit import icao_latin
+from cards.spelling import latin_line
 from kiosk.web.reception import choices
 from kiosk.web.reception.answers import CLINICAL_LISTS, Answers
 
@@ -58,7 +58,7 @@ def sections(answers: Answers, holder_language: str, card_language: str) -> list
             confirmable=confirmable,
         )
 
-    latin = answers.name_latin or icao_latin(answers.name) or ""
+    latin = latin_line(answers.name, answers.latin_line() or None) or ""
     name_items = [_same(answers.name)]
     if latin and latin != answers.name.upper():
         name_items.append(_same(latin.upper()))
@@ -98,7 +98,11 @@ def sections(answers: Answers, holder_language: str, card_language: str) -> list
             ]
         result.append(section(clinical_list, clinical_list, items, confirmable=True))
     if answers.contact_phone:
-        contact = [_same(answers.contact_name), _same(answers.contact_phone)]
+        contact = [_same(answers.contact_name)]
+        contact_latin = latin_line(answers.contact_name, None)
+        if contact_latin and contact_latin != answers.contact_name.upper():
+            contact.append(_same(contact_latin))
+        contact.append(_same(answers.contact_phone))
         result.append(section("emergency_contact", "contact", contact))
     if answers.languages:
         spoken = valuesets.languages()

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from cards import valuesets
 from cards.packing import check_name, plain_apostrophes
-from cards.translit import icao_latin
+from cards.spelling import readable_latin
 from kiosk.domain.records.credentials import PIN_PATTERN, PinRefused, check_pin
 from kiosk.web.reception import choices
 from kiosk.web.reception.answers import CLINICAL_LISTS, Answers
@@ -52,14 +52,19 @@ def _name_problem(name: str, limit: int) -> str | None:
 
 
 def needs_latin(name: str) -> bool:
-    """True when no ICAO 9303 table covers the name's script: the holder spells it in Latin."""
-    return bool(name) and icao_latin(name) is None
+    """True when the name has a letter outside the Latin script: the kiosk asks how the
+    holder's documents spell it, since that line is the one a doctor reads aloud."""
+    return any(
+        char.isalpha() and not unicodedata.name(char, "").startswith("LATIN") for char in name
+    )
 
 
 def check_name_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:
+    """The name, and its spelling in the documents or "I have none" ("none")."""
     name = _clean_name(form.get("name", ""))
-    latin = _clean_name(form.get("name_latin", ""))
-    answers = replace(answers, name=name, name_latin=latin)
+    latin_none = form.get("action") == "none"
+    latin = "" if latin_none else _clean_name(form.get("name_latin", ""))
+    answers = replace(answers, name=name, name_latin=latin, latin_none=latin_none)
     errors: Errors = {}
     if not name:
         errors["name"] = _("Please write your name.")
@@ -70,9 +75,13 @@ def check_name_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answer
             errors["name_latin"] = _("Too long: at most %(count)d characters.", count=NAME_MAX)
         elif not latin.isascii() or check_name(latin):
             errors["name_latin"] = _("Use only the Latin letters A to Z.")
-    elif "name" not in errors and needs_latin(name):
+    elif "name" in errors or not needs_latin(name):
+        pass
+    elif not latin_none:
+        errors["name_latin"] = _("Write your name as in your documents, or tap “I have none”.")
+    elif readable_latin(name) is None:
         errors["name_latin"] = _(
-            "Please also write your name in Latin letters, as in your documents."
+            "This name cannot be spelled for you: please type it in Latin letters."
         )
     return answers, errors
 

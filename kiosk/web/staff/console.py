@@ -18,8 +18,8 @@ from kiosk.context import services, transaction
 from kiosk.domain import audit
 from kiosk.domain.accounts.users import actor_names
 from kiosk.domain.audit import recent_events, record_event
-from kiosk.domain.cards import registry
-from kiosk.domain.cards.card_detail import card_detail, holder_of
+from kiosk.domain.cards import holder_search, registry
+from kiosk.domain.cards.card_detail import card_detail
 from kiosk.domain.cards.qrimage import decode_qr_image
 from kiosk.domain.cards.reissue import card_to_profile, read_presented_card, reissue_card
 from kiosk.domain.clock import today
@@ -62,16 +62,15 @@ def search() -> Page:
             if form.code.data:
                 row = registry.find_card(session, form.code.data)
                 return redirect(url_for("staff.card", code=row.card_code))
-            rows = registry.find_cards_by_holder(
+            found = holder_search.find_holders(
                 session, services().settings, form.name.data or "", form.birth.data or ""
             )
         except CardError as error:
             form.code.errors = [*form.code.errors, error.message]
             return render_template("staff/home.html", form=form, events=[]), status_of(error)
         record_event(
-            session, "card.search", actor=actor(), details={"by": "holder", "found": len(rows)}
+            session, "card.search", actor=actor(), details={"by": "holder", "found": len(found)}
         )
-        found = [(row, holder_of(services().settings, row)) for row in rows]
     return render_template("staff/results.html", form=form, found=found)
 
 

@@ -59,7 +59,9 @@ class PlainForm(FlaskForm):
 
 class SearchForm(FlaskForm):
     code = StringField(_l("Card code"), validators=[Optional(), Length(max=32)])
-    name = StringField(_l("Name (Latin letters)"), validators=[Optional(), Length(max=64)])
+    name = StringField(
+        _l("Name (any script, any spelling)"), validators=[Optional(), Length(max=120)]
+    )
     birth = StringField(_l("Birth date or year"), validators=[Optional(), Length(max=16)])
     submit = SubmitField(_l("Find"))
 

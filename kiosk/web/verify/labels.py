@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from cards import valuesets
+from cards.spelling import name_table
 from cards.valuesets import FALLBACK_LANGUAGE, RTL_LANGUAGES, UI_LANGUAGES
 
 VALUE_SETS = ("blood_groups", "allergies", "medications", "conditions")
@@ -56,6 +57,11 @@ def _icao_table() -> dict[str, Any]:
     return {k: table[k] for k in ("map", "final", "doubling")}
 
 
+def _names_table() -> dict[str, Any]:
+    """The name table and letter rules of readable Latin spellings, without their notes."""
+    return {k: v for k, v in name_table().items() if k != "about"}
+
+
 def _ui_languages() -> list[dict[str, Any]]:
     known = valuesets.languages().concepts
     return [
@@ -85,6 +91,7 @@ def labels_bundle(language: str) -> bytes:
         "languages": languages,
         "icao9303": _icao_table(),
         "board": _board(language),
+        "names_latin": _names_table(),
     }
     return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 

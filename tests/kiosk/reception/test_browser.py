@@ -16,6 +16,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
+from cards.spelling import readable_latin
 from kiosk.domain.clock import MovableClock
 from tests.browsers import new_page
 from tests.kiosk.reception.conftest import build, flow_rows
@@ -74,12 +75,16 @@ class Walk:
         self.shot("about")
         self.tap("button[name=answer][value=yes]")
 
-    def name(self, name: str, latin: str = "") -> None:
+    def name(self, name: str, latin: str = "", *, none: bool = False) -> None:
+        """Type the name and its documents' spelling, or answer "I have none" (`none`)."""
         self.page.fill("#name", name)
         if latin:
             self.page.fill("#name_latin", latin)
         self.shot("name")
-        self.next()
+        if none:
+            self.tap("button[name=action][value=none]")
+        else:
+            self.next()
 
     def birth(self, year: str, month: str = "", day: str = "") -> None:
         self.page.select_option("#year", year)
@@ -152,7 +157,12 @@ def test_whole_flow_in_arabic_reads_right_to_left(
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert_mirrored(page, right_to_left=True)
-    walk.name("أمينة ديالو")
+    # Asked for the spelling of the documents; without it, "I have none" moves on.
+    page.fill("#name", "أمينة ديالو")
+    walk.next()
+    assert "اكتب اسمك كما في وثائقك" in page.inner_text("#error-name_latin")
+    assert page.input_value("#name") == "أمينة ديالو"  # nothing typed is lost
+    walk.name("أمينة ديالو", none=True)
     walk.birth("1994", "3", "12")
     walk.shot("blood")
     walk.tap("button[name=blood_group][value='B+']")
@@ -173,10 +183,35 @@ def test_whole_flow_in_arabic_reads_right_to_left(
     walk.shot("review", whole=True)
     review = page.locator(".card-preview").inner_text()
     assert "أمينة ديالو" in review and "Diabète de type 2" in review
+    assert readable_latin("أمينة ديالو") in review  # the readable line, not ICAO's X-form
+    assert "MOUSSA" in review  # the contact's Latin line
     walk.tap("#issue")
     print_queued_card(page, kiosk_app)
     walk.shot("done")
     assert "أمينة" not in page.content()
+
+
+def test_a_persian_holder_is_asked_for_the_spelling_of_their_documents(
+    page: Page, kiosk_url: str, kiosk_app: Flask
+) -> None:
+    walk = Walk(page, kiosk_url, "fa")
+    walk.begin("fa")
+    assert page.is_visible("#name_latin")  # asked at once on a Persian page
+    assert "گذرنامه" in page.inner_text("label[for=name_latin]")
+    walk.name("علی رضایی", latin="Ali Rezaei")
+    walk.birth("1990")
+    walk.tap("button[name=blood_group][value=unknown]")
+    walk.tap("button[name=action][value=none]")
+    walk.tap("button[name=action][value=unknown]")
+    walk.tap("button[name=action][value=none]")
+    walk.tap("button[name=action][value=skip]")
+    walk.choose("languages", ["fa"])
+    walk.tap("button[value=skip]")
+    walk.pin("90817263")
+    walk.shot("review", whole=True)
+    review = page.locator(".card-preview").inner_text()
+    assert "علی رضایی" in review and "ALI REZAEI" in review
+    assert "ELXY" not in review
 
 
 def assert_mirrored_review(page: Page) -> None:
@@ -316,7 +351,7 @@ def test_idle_countdown_clears_the_screen_and_the_answers(
     page.clock.pause_at(START + timedelta(seconds=1))
     walk = Walk(page, url, "idle")
     walk.begin("ps")
-    walk.name("احمد کریمي")
+    walk.name("احمد کریمي", none=True)
     assert flow_rows(app) == 1
     assert page.locator("#idle-left").inner_text() == "0:04"
     page.clock.run_for(2000)

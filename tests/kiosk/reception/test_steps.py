@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from flask import Flask
 
 from cards import valuesets
-from kiosk.web.reception.answers import STEPS
+from kiosk.web.reception.answers import STEPS, Answers
 from kiosk.web.reception.flow import step_url
 from tests.holder import Holder, field_errors
 from tests.kiosk.reception.conftest import flow_rows
@@ -287,3 +289,76 @@ def test_every_question_of_the_flow_has_its_page_url_and_endpoint(kiosk_app: Fla
     )
     with kiosk_app.test_request_context():
         assert [step_url(step) for step in STEPS[:-1]] == [f"/kiosk/{step}" for step in STEPS[:-1]]
+
+
+NAME_LANGUAGES = ("ar", "fa", "ps", "ti", "uk", "ru", "ka", "es", "pt", "en", "fr")
+
+
+def _catalogue(language: str) -> Translations:
+    folder = Path(__file__).resolve().parents[3] / "kiosk" / "web" / "reception" / "translations"
+    return Translations.load(str(folder), [language])
+
+
+@pytest.mark.parametrize("name", ["محمد الخطيب", "علی رضایی", "Олена Шевченко", "ნინო"])
+def test_a_name_outside_the_latin_script_is_asked_for_its_documents_spelling(
+    holder: Holder, name: str
+) -> None:
+    holder.start("en")
+    response = holder.answer("name", {"name": name})
+    assert field_errors(response) == {
+        "name_latin": "Write your name as in your documents, or tap “I have none”."
+    }
+    assert f'value="{name}"' in response.text
+    response = holder.answer("name", {"name": name, "action": "none"})
+    assert response.url.endswith("/kiosk/birth")
+
+
+def test_a_name_no_rule_can_spell_needs_its_spelling_even_with_i_have_none(holder: Holder) -> None:
+    holder.start("en")
+    response = holder.answer("name", {"name": "張偉", "action": "none"})
+    assert field_errors(response) == {
+        "name_latin": "This name cannot be spelled for you: please type it in Latin letters."
+    }
+    response = holder.answer("name", {"name": "張偉", "name_latin": "Zhang Wei"})
+    assert response.url.endswith("/kiosk/birth")
+
+
+@pytest.mark.parametrize("language", NAME_LANGUAGES)
+@pytest.mark.parametrize(
+    ("spelling", "message"),
+    [
+        ("Mohammed 2", "Use only the Latin letters A to Z."),
+        ("Moh\x07ammed", "Use only the Latin letters A to Z."),
+        ("M" * 65, "Too long: at most %(count)d characters."),
+    ],
+    ids=["digits", "control", "overlong"],
+)
+def test_a_bad_spelling_is_named_in_the_holders_language_and_loses_nothing(
+    holder: Holder, language: str, spelling: str, message: str
+) -> None:
+    holder.start(language)
+    response = holder.answer("name", {"name": "محمد الخطيب", "name_latin": spelling})
+    assert response.status_code == 422
+    expected = _catalogue(language).gettext(message) % ({"count": 64} if "%" in message else {})
+    assert expected and (language == "en" or expected != message % {"count": 64})
+    assert field_errors(response) == {"name_latin": expected}
+    assert 'value="محمد الخطيب"' in response.text  # nothing typed is lost
+    if spelling.isprintable():
+        assert f'value="{spelling}"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "latin", "latin_none", "stored"),
+    [
+        ("محمد الخطيب", "", True, None),  # the verifier computes it: the card does not grow
+        ("محمد الخطيب", "Mohamad Khateeb", False, "Mohamad Khateeb"),
+        ("ሰላም ተስፋይ", "", True, "SELAM TESFAY"),  # no ICAO table: the readable one is stored
+        ("ნინო ბერიძე", "", True, "NINO BERIDZE"),
+        ("Amina Diallo", "", False, None),
+    ],
+)
+def test_the_profile_stores_a_spelling_only_where_the_verifier_cannot_compute_it(
+    name: str, latin: str, latin_none: bool, stored: str | None
+) -> None:
+    answers = Answers(name=name, name_latin=latin, latin_none=latin_none, birth_year="1990")
+    assert answers.profile().get("name_latin") == stored

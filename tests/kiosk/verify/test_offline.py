@@ -16,7 +16,7 @@ from cards import qr
 from cards.model import ClinicalField, Provenance
 from cards.profile import parse_profile
 from cards.render.qr_png import qr_png
-from cards.translit import icao_latin
+from cards.spelling import readable_latin
 from kiosk import db
 from kiosk.domain.cards import registry
 from signing.issuance import new_card, sign_and_encode
@@ -129,7 +129,7 @@ def test_valid_card_shows_the_emergency_data_offline(
 ) -> None:
     show(offline_page, site, cards["valid"])
     assert offline_page.inner_text("#holder-name") == "أمينة ديالو"
-    assert offline_page.inner_text("#holder-latin") == icao_latin(AMINA["name"])
+    assert offline_page.inner_text("#holder-latin") == readable_latin(AMINA["name"])
     allergies = offline_page.locator('dd[data-field="allergies"]')
     assert "Penicillin allergy" in allergies.inner_text()
     assert allergies.locator(".provenance-clinician").count() == 1
