@@ -68,7 +68,7 @@ def test_the_language_switch_keeps_the_record_open_and_turns_right_to_left(
     expect(page.locator("#items")).to_contain_text("Aspirin allergy", timeout=15_000)
     page.click("nav.languages a[lang=fr]")
     items = page.locator("#items")
-    expect(items).to_contain_text("Allergie à l'aspirine SNOMED CT 293586001")
+    expect(items).to_contain_text("Allergie à l'aspirine SNOMED CT 293586001", timeout=15_000)
     expect(items).to_contain_text("Metformine ATC A10BA02")
     expect(items).to_contain_text("Selon les mots du titulaire: ميتفورمين")
     assert arabic_record.fragment in page.url  # the key survived the reload
