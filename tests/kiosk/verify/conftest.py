@@ -1,8 +1,10 @@
-"""A live verifier site per database; pages open in the session's Chromium (tests/conftest.py)."""
+"""A live verifier site per database; pages open in the session's Chromium (tests/conftest.py),
+or in any of the three engines through tests/engines.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,8 @@ from playwright.sync_api import Browser, Page
 
 from app import create_app
 from tests.databases import fresh_database
+from tests.engines import EnginePage
+from tests.gate import Gate, gate
 from tests.servers import free_port, serving
 
 PHONE = {"width": 390, "height": 844}
@@ -20,27 +24,38 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "verifier"
 
 @dataclass(frozen=True)
 class Site:
-    """The kiosk app served over HTTP; its card host is its own address, as in production."""
+    """The kiosk app served over HTTP; its card host is its own address, as in production.
+    A gated site is reached through a relay the test can cut (`network`)."""
 
     base: str
     host: str
     app: Flask
+    network: Gate | None = None
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("verifier")
-    with fresh_database(request.param, folder) as url:
+@contextmanager
+def live_site(database: str, folder: Path, *, gated: bool = False) -> Iterator[Site]:
+    with fresh_database(database, folder) as url:
         port = free_port()
         host = f"127.0.0.1:{port}"
         app = create_app(
             {"instance": folder / "instance", "database_url": url, "card_host": host,
              "TESTING": True}
         )  # fmt: skip
-        with serving(app, port) as base:
-            yield Site(base=base, host=host, app=app)
+        if not gated:
+            with serving(app, port) as base:
+                yield Site(base=base, host=host, app=app)
+            return
+        with serving(app) as upstream, gate(port, int(upstream.rsplit(":", 1)[1])) as network:
+            yield Site(base=f"http://{host}", host=host, app=app, network=network)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    with live_site(request.param, tmp_path_factory.mktemp("verifier")) as opened:
+        yield opened
 
 
 def open_verifier(
@@ -56,4 +71,13 @@ def open_verifier(
     page.goto(url)
     page.wait_for_selector("html[data-ready=true]", timeout=20_000)
     assert errors == []
+    return page
+
+
+def open_engine_verifier(request: pytest.FixtureRequest, engine: str, url: str) -> EnginePage:
+    """A fresh page in `engine` (tests/conftest.py starts it once a session) on the verifier
+    page, once it is ready."""
+    page: EnginePage = request.getfixturevalue("engine_pages")(engine)
+    page.goto(url)
+    page.wait_for_selector("html[data-ready=true]")
     return page
