@@ -12,6 +12,7 @@ they return goes back as JSON, the same way in every engine.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -65,6 +66,10 @@ class EnginePage(ABC):
         """Run a function expression on `arg` in the page; its (awaited) JSON result."""
 
     @abstractmethod
+    def screenshot(self) -> bytes:
+        """A PNG of the page (the whole document where the engine can, else the viewport)."""
+
+    @abstractmethod
     def close(self) -> None:
         """Close the page and forget its storage where the engine allows."""
 
@@ -91,6 +96,9 @@ class EnginePage(ABC):
             "([s, n]) => document.querySelector(s).getAttribute(n)", [selector, name]
         )
         return None if found is None else str(found)
+
+    def count(self, selector: str) -> int:
+        return int(self.evaluate("(s) => document.querySelectorAll(s).length", selector))
 
     def visible(self, selector: str) -> bool:
         # What Playwright calls visible: in the document with a non-empty box.
@@ -130,6 +138,9 @@ class ChromiumPage(EnginePage):
 
     def wait_for(self, condition: str, arg: Any = None, timeout: float = 20.0) -> None:
         self.page.wait_for_function(condition, arg=arg, timeout=timeout * 1000)
+
+    def screenshot(self) -> bytes:
+        return self.page.screenshot(full_page=True)
 
     def close(self) -> None:
         self.page.context.close()
@@ -222,6 +233,9 @@ class WebKitPage(EnginePage):
             raise ScriptError(answer["__thrown"])
         return answer
 
+    def screenshot(self) -> bytes:
+        return base64.b64decode(self.browser._call("GET", f"{self.browser.session}/screenshot"))
+
     def close(self) -> None:
         self.browser._call("DELETE", f"{self.browser.session}/window")
         self.browser._call("POST", f"{self.browser.session}/window", {"handle": self.browser.home})
@@ -303,6 +317,12 @@ class FirefoxPage(EnginePage):
             details = result["exceptionDetails"]
             raise ScriptError(f"{details['text']}\n{details.get('stackTrace')}")
         return json.loads(result["result"]["value"])
+
+    def screenshot(self) -> bytes:
+        shot = self.browser.command(
+            "browsingContext.captureScreenshot", {"context": self.context, "origin": "document"}
+        )
+        return base64.b64decode(shot["data"])
 
     def close(self) -> None:
         self.browser.command("browsingContext.close", {"context": self.context})

@@ -19,6 +19,19 @@ from tests.gate import Gate, gate
 from tests.servers import free_port, serving
 
 PHONE = {"width": 390, "height": 844}
+# For tests taking `site` and `browser_engine`: Chromium against both databases, the other
+# engines against SQLite only (the database serves the page and plays no part in a verdict).
+IN_EVERY_ENGINE = pytest.mark.parametrize(
+    ("site", "browser_engine"),
+    [
+        pytest.param("sqlite", "chromium", id="chromium-sqlite"),
+        pytest.param("postgresql", "chromium", id="chromium-postgresql"),
+        pytest.param("sqlite", "webkitgtk", id="webkitgtk-sqlite"),
+        pytest.param("sqlite", "firefox", id="firefox-sqlite"),
+    ],
+    indirect=True,
+    scope="module",
+)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "verifier"
 
 
@@ -56,6 +69,12 @@ def site(
 ) -> Iterator[Site]:
     with live_site(request.param, tmp_path_factory.mktemp("verifier")) as opened:
         yield opened
+
+
+@pytest.fixture(scope="module")
+def browser_engine(request: pytest.FixtureRequest) -> str:
+    """The engine a page opens in (tests/engines.ENGINES), set by IN_EVERY_ENGINE."""
+    return str(request.param)
 
 
 def open_verifier(

@@ -21,7 +21,7 @@ from signing.trust import load_trust_list
 from signing.verifier import VerifiedCard, Verifier
 from tests.engines import EnginePage
 from tests.kiosk.verify.cases import all_cases
-from tests.kiosk.verify.conftest import Site, open_engine_verifier
+from tests.kiosk.verify.conftest import IN_EVERY_ENGINE, Site, open_engine_verifier
 from tests.kiosk.verify.vectors import ROOT, Case
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
@@ -30,26 +30,6 @@ RUN_ALL = """async ([cases, engine]) => {
   for (const c of cases) out.push(await window.ehcardVerify(c.text, { ...c.context, engine }));
   return out;
 }"""
-# Chromium against both databases; the other engines against SQLite only: the database
-# serves the page and plays no part in a verdict.
-IN_EVERY_ENGINE = pytest.mark.parametrize(
-    ("site", "browser_engine"),
-    [
-        pytest.param("sqlite", "chromium", id="chromium-sqlite"),
-        pytest.param("postgresql", "chromium", id="chromium-postgresql"),
-        pytest.param("sqlite", "webkitgtk", id="webkitgtk-sqlite"),
-        pytest.param("sqlite", "firefox", id="firefox-sqlite"),
-    ],
-    indirect=True,
-    scope="module",
-)
-
-
-@pytest.fixture(scope="module")
-def browser_engine(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture(scope="module")
 def verifier_page(
     request: pytest.FixtureRequest, site: Site, browser_engine: str
