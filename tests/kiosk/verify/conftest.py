@@ -47,14 +47,16 @@ class Site:
 
 
 @contextmanager
-def live_site(database: str, folder: Path, *, gated: bool = False) -> Iterator[Site]:
+def live_site(
+    database: str, folder: Path, *, gated: bool = False, centre_name: str | None = None
+) -> Iterator[Site]:
     with fresh_database(database, folder) as url:
         port = free_port()
         host = f"127.0.0.1:{port}"
-        app = create_app(
-            {"instance": folder / "instance", "database_url": url, "card_host": host,
-             "TESTING": True}
-        )  # fmt: skip
+        settings = {"instance": folder / "instance", "database_url": url, "card_host": host}
+        if centre_name is not None:
+            settings["centre_name"] = centre_name
+        app = create_app({**settings, "TESTING": True})
         if not gated:
             with serving(app, port) as base:
                 yield Site(base=base, host=host, app=app)

@@ -7,6 +7,8 @@ Chromium only."""
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,6 +54,7 @@ AMINA = {
 CONFIRMED = Provenance(
     confirmed=frozenset({ClinicalField.ALLERGIES, ClinicalField.BLOOD_GROUP}), confirmed_by=7
 )
+CENTRE = "Centre d'accueil (Lampedusa)"
 NIKO = {"name": "Niko Beridze", "birth_date": "1980", "allergies": [], "languages": ["ka"]}
 IN_CHROMIUM = pytest.mark.parametrize(
     ("site", "browser_engine"),
@@ -69,7 +72,8 @@ def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
     """The verifier site behind a relay the tests cut to take the network away."""
-    with live_site(request.param, tmp_path_factory.mktemp("offline"), gated=True) as opened:
+    folder = tmp_path_factory.mktemp("offline")
+    with live_site(request.param, folder, gated=True, centre_name=CENTRE) as opened:
         yield opened
 
 
@@ -305,6 +309,79 @@ def test_pasted_qr_text_is_verified(
         cards["valid"],
     )
     offline_page.wait_for_selector('#verdict[data-status="valid"]')
+
+
+# Where each character of `needle` inside the element is drawn: [character, left, top].
+GLYPHS = """([selector, needle]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const chars = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i += 1) chars.push([node, i]);
+  }
+  const start = chars.map(([node, i]) => node.data[i]).join("").indexOf(needle);
+  if (start < 0) return null;
+  return chars.slice(start, start + needle.length).map(([node, i]) => {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    const box = range.getBoundingClientRect();
+    return [node.data[i], box.left, box.top];
+  });
+}"""
+
+
+def reads_left_to_right(page: EnginePage, selector: str, needle: str) -> bool:
+    """Whether `needle` is drawn in its own order from left to right, line after line."""
+    glyphs = page.evaluate(GLYPHS, [selector, needle])
+    assert glyphs is not None, f"{needle!r} is not in {selector}"
+    drawn = [(left, top) for char, left, top in glyphs if not char.isspace()]
+    return all(
+        top > top_before + 4 or (abs(top - top_before) <= 4 and left > left_before)
+        for (left_before, top_before), (left, top) in itertools.pairwise(drawn)
+    )
+
+
+@pytest.fixture
+def arabic_page(
+    offline_page: EnginePage, site: Site, cards: dict[str, str]
+) -> Iterator[EnginePage]:
+    """The phone showing the valid card in Arabic."""
+    show(offline_page, site, cards["valid"])
+    choose_language(offline_page, "ar")
+    yield offline_page
+    choose_language(offline_page, "en")
+
+
+@IN_EVERY_ENGINE
+def test_english_in_the_arabic_page_keeps_its_order_and_its_full_stop(
+    arabic_page: EnginePage, site: Site
+) -> None:
+    banner = arabic_page.text(".dev-banner")
+    assert banner.startswith("DEVELOPMENT MODE") and banner.endswith(".")
+    assert reads_left_to_right(arabic_page, ".dev-banner", banner)
+    # A centre name ending in a bracket: unisolated, the bracket would join the Arabic.
+    assert reads_left_to_right(arabic_page, "#verdict-help", CENTRE)
+    utc = arabic_page.text("#checked-at").split("(")[1].split(")")[0]
+    assert utc.endswith("Z") and reads_left_to_right(arabic_page, "#checked-at", utc)
+    assert reads_left_to_right(arabic_page, "#holder-born", AMINA["birth_date"])
+
+
+@IN_EVERY_ENGINE
+@pytest.mark.parametrize("language", ["ar", "fa", "ps"])
+def test_the_check_time_is_written_in_latin_digits(
+    offline_page: EnginePage, site: Site, cards: dict[str, str], language: str
+) -> None:
+    show(offline_page, site, cards["valid"])
+    choose_language(offline_page, language)
+    try:
+        checked = offline_page.text("#checked-at")
+    finally:
+        choose_language(offline_page, "en")
+    local_time = checked.split("(")[0]
+    assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", checked), checked
+    # Gregorian: this year, as in the UTC stamp beside it.
+    assert str(datetime.now(UTC).year) in local_time
 
 
 @IN_CHROMIUM

@@ -30,6 +30,8 @@ RUN_ALL = """async ([cases, engine]) => {
   for (const c of cases) out.push(await window.ehcardVerify(c.text, { ...c.context, engine }));
   return out;
 }"""
+
+
 @pytest.fixture(scope="module")
 def verifier_page(
     request: pytest.FixtureRequest, site: Site, browser_engine: str
