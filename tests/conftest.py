@@ -19,8 +19,10 @@ from signing.keys import PrivateKey
 from signing.trust import TrustEntry, TrustList, sign_trust_list
 from tests.browsers import launch
 from tests.databases import fresh_database
-from tests.engines import ChromiumPage, EnginePage, Firefox, WebKitGTK, firefox, webkitgtk
+from tests.engines import ChromiumPage, EnginePage
+from tests.firefox import Firefox, firefox
 from tests.servers import serving
+from tests.webkitgtk import WebKitGTK, webkitgtk
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "tests" / "profiles"
@@ -121,7 +123,8 @@ def firefox_browser() -> Iterator[Firefox]:
 
 @pytest.fixture(scope="session")
 def engine_pages(request: pytest.FixtureRequest) -> Callable[[str], EnginePage]:
-    """Opens a fresh page in the named engine (tests/engines.ENGINES); the caller closes it."""
+    """Opens a fresh page in the named engine ("chromium", "webkitgtk" or "firefox"); the
+    caller closes it."""
 
     def open_page(engine: str) -> EnginePage:
         if engine == "chromium":

@@ -75,7 +75,8 @@ def site(
 
 @pytest.fixture(scope="module")
 def browser_engine(request: pytest.FixtureRequest) -> str:
-    """The engine a page opens in (tests/engines.ENGINES), set by IN_EVERY_ENGINE."""
+    """The engine a page opens in ("chromium", "webkitgtk" or "firefox"), set by
+    IN_EVERY_ENGINE."""
     return str(request.param)
 
 
