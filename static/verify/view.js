@@ -1,6 +1,7 @@
 // Rendering of a verification report: one verdict that cannot be misread, then the card.
 // Text only ever goes in through textContent: nothing on a card can become markup.
 
+const LATIN_GREGORIAN = { numberingSystem: "latn", calendar: "gregory" };
 const ICONS = { valid: "✔", revoked: "⛔", expired: "⌛", unknown_issuer: "?", invalid: "✖" };
 const CLINICAL = [
   ["blood_group", "blood_groups"],
@@ -27,6 +28,7 @@ function showTerm(node, labels, key, values) {
   const mark = "\u0000";
   const slots = Object.fromEntries(Object.keys(values).map((name) => [name, `${mark}${name}${mark}`]));
   const parts = labels.term(key, slots).split(mark);
+  // Odd parts are the names of the values between two marks.
   node.replaceChildren(...parts.map((part, i) => (i % 2 ? element("bdi", null, String(values[part])) : part)));
 }
 
@@ -95,7 +97,7 @@ export function renderReport(report, labels, { lists, online, recordUrl, recordK
   showTerm($("checked-at"), labels, "verifier.checked_at", {
     // Latin digits and the Gregorian calendar in every language and engine, like every
     // other date and number on the card (docs/emergency-staff-and-verifier.md).
-    time: new Date(report.checkedAt).toLocaleString(labels.language, { numberingSystem: "latn", calendar: "gregory" }),
+    time: new Date(report.checkedAt).toLocaleString(labels.language, LATIN_GREGORIAN),
     utc: report.checkedAt.replace(/\.\d+Z$/, "Z"),
     hours: report.skewHours,
   });
@@ -111,7 +113,8 @@ function renderCard(card, labels, { online, recordUrl, recordKey }) {
   latin.hidden = !card.name_latin || card.name_latin === card.name.toUpperCase();
   latin.textContent = latin.hidden ? "" : card.name_latin;
   const sex = card.sex ? ` · ${labels.term("field.sex")}: ${labels.term(`sex.${card.sex}`)}` : "";
-  $("holder-born").replaceChildren(`${labels.term("field.birth_date")} `, element("bdi", null, card.birth_date), sex);
+  const born = element("bdi", null, card.birth_date);
+  $("holder-born").replaceChildren(`${labels.term("field.birth_date")} `, born, sex);
 
   const clinical = $("clinical");
   clinical.replaceChildren();

@@ -262,6 +262,8 @@ def test_english_in_the_arabic_page_keeps_its_order_and_its_full_stop(
     utc = arabic_page.text("#checked-at").split("(")[1].split(")")[0]
     assert utc.endswith("Z") and reads_left_to_right(arabic_page, "#checked-at", utc)
     assert reads_left_to_right(arabic_page, "#holder-born", AMINA["birth_date"])
+    issued = datetime.now(UTC).date().isoformat()
+    assert reads_left_to_right(arabic_page, "#card-meta", issued)
 
 
 @IN_EVERY_ENGINE
