@@ -40,6 +40,11 @@ class EnginePage(ABC):
         """Run a function expression on `arg` in the page; its (awaited) JSON result."""
 
     @abstractmethod
+    def errors(self) -> list[str]:
+        """Uncaught script errors the page has reported so far (WebDriver classic, hence
+        WebKitGTK, has no way to report them: always empty there)."""
+
+    @abstractmethod
     def screenshot(self) -> bytes:
         """A PNG of the page (the whole document where the engine can, else the viewport)."""
 
@@ -109,6 +114,11 @@ class ChromiumPage(EnginePage):
         self.page: Page = browser.new_context(
             viewport=PHONE, locale=locale, service_workers="allow"
         ).new_page()
+        self.seen: list[str] = []
+        self.page.on("pageerror", lambda error: self.seen.append(str(error)))
+
+    def errors(self) -> list[str]:
+        return list(self.seen)
 
     def goto(self, url: str) -> None:
         self.page.goto(url)

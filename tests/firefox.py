@@ -36,8 +36,11 @@ class Firefox:
     def __init__(self, socket: ClientConnection) -> None:
         self.socket = socket
         self.sequence = 0
+        # Uncaught script errors, by browsing context: read as they come, between answers.
+        self.errors: dict[str, list[str]] = {}
         session = self.command("session.new", {"capabilities": {}})
         self.version = str(session["capabilities"]["browserVersion"])
+        self.command("session.subscribe", {"events": ["log.entryAdded"]})
 
     def command(self, method: str, params: dict[str, Any]) -> Any:
         self.sequence += 1
@@ -46,6 +49,11 @@ class Firefox:
             message = json.loads(self.socket.recv(timeout=180))
             if message.get("id") == self.sequence:
                 break
+            if message.get("method") == "log.entryAdded":
+                entry = message["params"]
+                if entry["type"] == "javascript" and entry["level"] == "error":
+                    context = entry["source"].get("context", "")
+                    self.errors.setdefault(context, []).append(entry["text"])
         if message["type"] == "error":
             raise ScriptError(f"Firefox {method}: {message['error']}: {message['message']}")
         return message["result"]
@@ -83,6 +91,10 @@ class FirefoxPage(EnginePage):
             details = result["exceptionDetails"]
             raise ScriptError(f"{details['text']}\n{details.get('stackTrace')}")
         return json.loads(result["result"]["value"])
+
+    def errors(self) -> list[str]:
+        self.evaluate("() => null")  # reads the events sent before its answer
+        return list(self.browser.errors.get(self.context, []))
 
     def screenshot(self) -> bytes:
         shot = self.browser.command(

@@ -115,6 +115,9 @@ class WebKitPage(EnginePage):
             raise ScriptError(answer["__thrown"])
         return answer
 
+    def errors(self) -> list[str]:
+        return []
+
     def screenshot(self) -> bytes:
         return base64.b64decode(self.browser._call("GET", f"{self.browser.session}/screenshot"))
 

@@ -102,4 +102,5 @@ def open_engine_verifier(request: pytest.FixtureRequest, engine: str, url: str) 
     page: EnginePage = request.getfixturevalue("engine_pages")(engine)
     page.goto(url)
     page.wait_for_selector("html[data-ready=true]")
+    assert page.errors() == []
     return page
