@@ -1,10 +1,11 @@
 """Shared fixtures: keys, a trust list, instances, databases (SQLite and PostgreSQL), apps,
-the app over real HTTP, and one Chromium for the whole session."""
+the app over real HTTP, and one Chromium, one WebKitGTK and one Firefox for the whole session
+(each started the first time a test asks for it)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,10 @@ from signing.keys import PrivateKey
 from signing.trust import TrustEntry, TrustList, sign_trust_list
 from tests.browsers import launch
 from tests.databases import fresh_database
+from tests.engines import ChromiumPage, EnginePage
+from tests.firefox import Firefox, firefox
 from tests.servers import serving
+from tests.webkitgtk import WebKitGTK, webkitgtk
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "tests" / "profiles"
@@ -101,3 +105,34 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = launch(playwright)
     yield chromium
     chromium.close()
+
+
+@pytest.fixture(scope="session")
+def webkitgtk_browser() -> Iterator[WebKitGTK]:
+    """One WebKitGTK (WebKitWebDriver and MiniBrowser on Xvfb) for the session."""
+    with webkitgtk() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def firefox_browser() -> Iterator[Firefox]:
+    """One headless Firefox ESR, driven over WebDriver BiDi, for the session."""
+    with firefox() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def engine_pages(request: pytest.FixtureRequest) -> Callable[[str], EnginePage]:
+    """Opens a fresh page in the named engine ("chromium", "webkitgtk" or "firefox"); the
+    caller closes it."""
+
+    def open_page(engine: str) -> EnginePage:
+        if engine == "chromium":
+            return ChromiumPage(request.getfixturevalue("browser"), locale="en-GB")
+        if engine == "webkitgtk":
+            return request.getfixturevalue("webkitgtk_browser").new_page()  # type: ignore[no-any-return]
+        if engine == "firefox":
+            return request.getfixturevalue("firefox_browser").new_page()  # type: ignore[no-any-return]
+        raise ValueError(f"no such engine: {engine}")
+
+    return open_page

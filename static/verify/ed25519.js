@@ -1,6 +1,8 @@
 // Ed25519 signature checks: WebCrypto where the browser has Ed25519 (Chromium does),
 // otherwise the vendored @noble/ed25519 in its strict RFC 8032 mode (zip215: false), which
-// like libsodium refuses non-canonical encodings and small-order keys.
+// like libsodium refuses non-canonical encodings and small-order keys. RFC 8032's S < L
+// rule is checked here for both: WebKitGTK's WebCrypto accepts a signature whose S is not
+// reduced, where Chromium, Firefox, noble and libsodium refuse it.
 
 let chosen = null;
 const importedKeys = new Map();
@@ -47,8 +49,19 @@ async function nobleVerify(publicKey, message, signature) {
   }
 }
 
+// The order of the base point (RFC 8032, 5.1).
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+
+/** S, the second half of the signature read little-endian, is below L (RFC 8032, 5.1.7). */
+function canonicalS(signature) {
+  let s = 0n;
+  for (let i = 63; i >= 32; i -= 1) s = (s << 8n) | BigInt(signature[i]);
+  return s < L;
+}
+
 /** Whether `signature` is `publicKey`'s signature of `message`; `use` forces an engine. */
 export async function verifies(publicKey, message, signature, use = null) {
+  if (signature.length !== 64 || !canonicalS(signature)) return false;
   const which = use || (await engine());
   return which === "webcrypto"
     ? webCryptoVerify(publicKey, message, signature)

@@ -3,6 +3,7 @@
 
 import { latinLine, shownLatin } from "./spelling.js";
 
+const LATIN_GREGORIAN = { numberingSystem: "latn", calendar: "gregory" };
 const ICONS = { valid: "✔", revoked: "⛔", expired: "⌛", unknown_issuer: "?", invalid: "✖" };
 const CLINICAL = [
   ["blood_group", "blood_groups"],
@@ -18,6 +19,19 @@ function element(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+/**
+ * Show a term in `node` with each {value} isolated in a <bdi>: a Latin centre name, a date or
+ * a time stamp inside an Arabic sentence keeps its own order, and the sentence's full stop
+ * stays at the sentence's end.
+ */
+function showTerm(node, labels, key, values) {
+  const mark = "\u0000";
+  const slots = Object.fromEntries(Object.keys(values).map((name) => [name, `${mark}${name}${mark}`]));
+  const parts = labels.term(key, slots).split(mark);
+  // Odd parts are the names of the values between two marks.
+  node.replaceChildren(...parts.map((part, i) => (i % 2 ? element("bdi", null, String(values[part])) : part)));
 }
 
 /** Fill the static words of the page (elements with data-term) in the current language. */
@@ -70,19 +84,22 @@ export function renderReport(report, labels, { lists, online, recordUrl, recordK
   verdict.dataset.status = report.status;
   $("verdict-icon").textContent = ICONS[report.status] || ICONS.invalid;
   $("verdict-word").textContent = labels.term(`status.${report.status}`);
-  const help = report.status === "valid"
-    ? labels.term("verdict.help.valid", { issuer: report.issuer.centre })
-    : labels.term(`verdict.help.${report.status}`, {
-        reason: report.revocation ? labels.term(`revocation.${report.revocation.reason}`) : "",
-        date: report.revocation ? report.revocation.revokedOn : "",
-      });
-  $("verdict-help").textContent = help;
+  if (report.status === "valid") {
+    showTerm($("verdict-help"), labels, "verdict.help.valid", { issuer: report.issuer.centre });
+  } else {
+    showTerm($("verdict-help"), labels, `verdict.help.${report.status}`, {
+      reason: report.revocation ? labels.term(`revocation.${report.revocation.reason}`) : "",
+      date: report.revocation ? report.revocation.revokedOn : "",
+    });
+  }
   $("verdict-reason").textContent = report.reason ? `${labels.term("verifier.reason")}: ${report.reason}` : "";
   const warning = $("lists-warning");
   warning.hidden = !lists.stale;
   warning.textContent = lists.stale ? lists.text : "";
-  $("checked-at").textContent = labels.term("verifier.checked_at", {
-    time: new Date(report.checkedAt).toLocaleString(labels.language),
+  showTerm($("checked-at"), labels, "verifier.checked_at", {
+    // Latin digits and the Gregorian calendar in every language and engine, like every
+    // other date and number on the card (docs/emergency-staff-and-verifier.md).
+    time: new Date(report.checkedAt).toLocaleString(labels.language, LATIN_GREGORIAN),
     utc: report.checkedAt.replace(/\.\d+Z$/, "Z"),
     hours: report.skewHours,
   });
@@ -100,7 +117,8 @@ function renderCard(card, labels, { online, recordUrl, recordKey }) {
   latin.hidden = !line || line === card.name.toUpperCase();
   latin.textContent = latin.hidden ? "" : line;
   const sex = card.sex ? ` · ${labels.term("field.sex")}: ${labels.term(`sex.${card.sex}`)}` : "";
-  $("holder-born").textContent = `${labels.term("field.birth_date")} ${card.birth_date}${sex}`;
+  const born = element("bdi", null, card.birth_date);
+  $("holder-born").replaceChildren(`${labels.term("field.birth_date")} `, born, sex);
 
   const clinical = $("clinical");
   clinical.replaceChildren();
@@ -146,11 +164,13 @@ function renderCard(card, labels, { online, recordUrl, recordKey }) {
       contact.append(" ", contactLatin);
     }
   }
-  $("card-meta").textContent = [
-    `${labels.term("field.issued")} ${card.issued}`,
-    `${labels.term("field.expires")} ${card.expires}`,
-    `${labels.term("field.card_code")} ${card.card_code}`,
-  ].join(" · ");
+  $("card-meta").replaceChildren(
+    ...[
+      ["field.issued", card.issued],
+      ["field.expires", card.expires],
+      ["field.card_code", card.card_code],
+    ].flatMap(([term, value], i) => [i ? " · " : "", `${labels.term(term)} `, element("bdi", null, value)]),
+  );
   const record = $("open-record");
   record.hidden = !online;
   record.href = `${recordUrl}#${card.record_id}.${recordKey}`;

@@ -1,8 +1,10 @@
-"""A live verifier site per database; pages open in the session's Chromium (tests/conftest.py)."""
+"""A live verifier site per database; pages open in the session's Chromium (tests/conftest.py),
+or in any of the three engines through tests/engines.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,35 +14,70 @@ from playwright.sync_api import Browser, Page
 
 from app import create_app
 from tests.databases import fresh_database
+from tests.engines import EnginePage
+from tests.gate import Gate, gate
 from tests.servers import free_port, serving
 
 PHONE = {"width": 390, "height": 844}
+# For tests taking `site` and `browser_engine`: Chromium against both databases, the other
+# engines against SQLite only (the database serves the page and plays no part in a verdict).
+IN_EVERY_ENGINE = pytest.mark.parametrize(
+    ("site", "browser_engine"),
+    [
+        pytest.param("sqlite", "chromium", id="chromium-sqlite"),
+        pytest.param("postgresql", "chromium", id="chromium-postgresql"),
+        pytest.param("sqlite", "webkitgtk", id="webkitgtk-sqlite"),
+        pytest.param("sqlite", "firefox", id="firefox-sqlite"),
+    ],
+    indirect=True,
+    scope="module",
+)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "verifier"
 
 
 @dataclass(frozen=True)
 class Site:
-    """The kiosk app served over HTTP; its card host is its own address, as in production."""
+    """The kiosk app served over HTTP; its card host is its own address, as in production.
+    A gated site is reached through a relay the test can cut (`network`)."""
 
     base: str
     host: str
     app: Flask
+    network: Gate | None = None
+
+
+@contextmanager
+def live_site(
+    database: str, folder: Path, *, gated: bool = False, centre_name: str | None = None
+) -> Iterator[Site]:
+    with fresh_database(database, folder) as url:
+        port = free_port()
+        host = f"127.0.0.1:{port}"
+        settings = {"instance": folder / "instance", "database_url": url, "card_host": host}
+        if centre_name is not None:
+            settings["centre_name"] = centre_name
+        app = create_app({**settings, "TESTING": True})
+        if not gated:
+            with serving(app, port) as base:
+                yield Site(base=base, host=host, app=app)
+            return
+        with serving(app) as upstream, gate(port, int(upstream.rsplit(":", 1)[1])) as network:
+            yield Site(base=f"http://{host}", host=host, app=app, network=network)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("verifier")
-    with fresh_database(request.param, folder) as url:
-        port = free_port()
-        host = f"127.0.0.1:{port}"
-        app = create_app(
-            {"instance": folder / "instance", "database_url": url, "card_host": host,
-             "TESTING": True}
-        )  # fmt: skip
-        with serving(app, port) as base:
-            yield Site(base=base, host=host, app=app)
+    with live_site(request.param, tmp_path_factory.mktemp("verifier")) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def browser_engine(request: pytest.FixtureRequest) -> str:
+    """The engine a page opens in ("chromium", "webkitgtk" or "firefox"), set by
+    IN_EVERY_ENGINE."""
+    return str(request.param)
 
 
 def open_verifier(
@@ -56,4 +93,14 @@ def open_verifier(
     page.goto(url)
     page.wait_for_selector("html[data-ready=true]", timeout=20_000)
     assert errors == []
+    return page
+
+
+def open_engine_verifier(request: pytest.FixtureRequest, engine: str, url: str) -> EnginePage:
+    """A fresh page in `engine` (tests/conftest.py starts it once a session) on the verifier
+    page, once it is ready."""
+    page: EnginePage = request.getfixturevalue("engine_pages")(engine)
+    page.goto(url)
+    page.wait_for_selector("html[data-ready=true]")
+    assert page.errors() == []
     return page

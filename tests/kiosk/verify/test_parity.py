@@ -1,5 +1,6 @@
 """The browser verifier and `ehcard verify` give the same status, reason and card on every
-case: the cases generated from the Python core here, and every file in tests/vectors/."""
+case: the cases generated from the Python core here, and every file in tests/vectors/, in
+Chromium, WebKitGTK and Firefox."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
 
 from cards import valuesets
 from cards.errors import VerificationError
@@ -21,8 +21,9 @@ from signing.errors import SignedListError
 from signing.keys import PublicKey, load_public_key
 from signing.trust import load_trust_list
 from signing.verifier import VerifiedCard, Verifier
+from tests.engines import EnginePage
 from tests.kiosk.verify.cases import all_cases
-from tests.kiosk.verify.conftest import Site, open_verifier
+from tests.kiosk.verify.conftest import IN_EVERY_ENGINE, Site, open_engine_verifier
 from tests.kiosk.verify.vectors import ROOT, Case
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
@@ -34,10 +35,12 @@ RUN_ALL = """async ([cases, engine]) => {
 
 
 @pytest.fixture(scope="module")
-def verifier_page(site: Site, browser: Browser) -> Iterator[Page]:
-    page = open_verifier(browser, f"{site.base}/V")
+def verifier_page(
+    request: pytest.FixtureRequest, site: Site, browser_engine: str
+) -> Iterator[EnginePage]:
+    page = open_engine_verifier(request, browser_engine, f"{site.base}/V")
     yield page
-    page.context.close()
+    page.close()
 
 
 def python_verdict(case: Case) -> tuple[dict[str, Any], VerifiedCard | None]:
@@ -54,13 +57,16 @@ def python_verdict(case: Case) -> tuple[dict[str, Any], VerifiedCard | None]:
     return verification_report(result, None), result
 
 
-def _run(page: Page, cases: list[dict[str, Any]], engine: str) -> list[dict[str, Any]]:
+def _run(page: EnginePage, cases: list[dict[str, Any]], engine: str) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = page.evaluate(RUN_ALL, [cases, engine])
     return results
 
 
+@IN_EVERY_ENGINE
 @pytest.mark.parametrize("engine", ["webcrypto", "noble"])
-def test_browser_and_python_agree_on_every_generated_case(verifier_page: Page, engine: str) -> None:
+def test_browser_and_python_agree_on_every_generated_case(
+    verifier_page: EnginePage, engine: str
+) -> None:
     cases = all_cases()
     browser = _run(
         verifier_page, [{"text": c.qr_text, "context": c.context()} for c in cases], engine
@@ -93,9 +99,10 @@ def test_generated_cases_cover_every_verdict_and_many_reasons() -> None:
     assert len({v["reason"] for v in verdicts}) >= 25
 
 
-def test_both_engines_are_available_in_this_chromium(verifier_page: Page) -> None:
-    # Chromium has WebCrypto Ed25519: the page uses it, and the parity test forces noble too.
-    assert verifier_page.evaluate("window.ehcardEngine()") == "webcrypto"
+@IN_EVERY_ENGINE
+def test_webcrypto_ed25519_is_available_in_every_engine(verifier_page: EnginePage) -> None:
+    # Each engine has WebCrypto Ed25519: the page uses it, and the parity test forces noble too.
+    assert verifier_page.evaluate("() => window.ehcardEngine()") == "webcrypto"
 
 
 # ---- tests/vectors/: files made by the vector generator, when present ----------------------
@@ -162,7 +169,8 @@ def _expected_verdict(expected: dict[str, Any]) -> dict[str, Any]:
     return {"status": expected["status"], "error": expected["error"], "card": expected.get("card")}
 
 
-def test_browser_python_and_the_vector_files_agree(verifier_page: Page) -> None:
+@IN_EVERY_ENGINE
+def test_browser_python_and_the_vector_files_agree(verifier_page: EnginePage) -> None:
     files = _vector_files()
     if not files:
         pytest.skip("tests/vectors/ holds no vector files on this branch")
