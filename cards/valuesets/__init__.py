@@ -1,16 +1,23 @@
 """Coded value sets with multilingual labels, loaded from the JSON files in data/.
 
 Labels live in data files, not code; `UI_LANGUAGES` are the languages every
-entry is labelled in.
+entry is labelled in. The curated entries of allergies, medications and conditions
+are the tiles the kiosk offers; behind each stands its whole terminology
+(terminology.py): any code of it is accepted and labelled, by its own curated label,
+else (with the precise code beside) by its official label in English or French, else
+by the curated label of its nearest curated ancestor or group, else by its official
+English label. Sensitive flags follow the terminology's hierarchy (data/sensitive.json).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from cards.valuesets.terminology import Terminology, group_labels, terminology
 
 UI_LANGUAGES = ("fr", "en", "ar", "fa", "ps", "ti", "uk", "ru", "es", "pt", "ka")
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps"})
@@ -34,34 +41,107 @@ class ValueSet:
     name: str
     system: str
     version: str
-    concepts: dict[str, Concept]
+    concepts: dict[str, Concept]  # the curated entries
+    terminology: Terminology | None = None  # the whole code system behind them
 
     def __contains__(self, code: object) -> bool:
-        return code in self.concepts
+        return code in self.concepts or (self.terminology is not None and code in self.terminology)
 
     def __getitem__(self, code: str) -> Concept:
-        return self.concepts[code]
+        concept = self.concepts.get(code)
+        if concept is not None:
+            return concept
+        if self.terminology is None or code not in self.terminology:
+            raise KeyError(code)
+        return _uncurated(self.name, code)
 
     def label(self, code: str, language: str) -> str:
         """The label of `code`, or the code itself when this value set does not know it."""
-        concept = self.concepts.get(code)
-        return concept.label(language) if concept else code
+        return self[code].label(language) if code in self else code
 
-    def search(self, text: str, language: str) -> list[Concept]:
-        """Concepts whose label (in `language` or English) or code contains `text`."""
+    def search(self, text: str, language: str, *, limit: int = 50) -> list[Concept]:
+        """Concepts whose code, label (in `language` or English) or whose group's label
+        contains `text`: the curated entries first, then the rest of the terminology."""
         needle = text.casefold().strip()
-        return [
-            c
-            for c in self.concepts.values()
-            if needle in c.code.casefold()
-            or needle in c.label(language).casefold()
-            or needle in c.label(FALLBACK_LANGUAGE).casefold()
-        ]
+        if not needle:
+            return []
+        found = [c for c in self.concepts.values() if _matches(c, needle, language)]
+        system = self.terminology
+        if system is not None:
+            for code, official in system.official.items():
+                if len(found) >= limit:
+                    break
+                if code not in self.concepts and (
+                    needle in code.casefold()
+                    or any(needle in text.casefold() for text in official.values())
+                    or any(
+                        _matches(self.concepts[a], needle, language)
+                        for a in system.ancestors(code)
+                        if a in self.concepts
+                    )
+                    or _group_matches(system, code, needle, language)
+                ):
+                    found.append(self[code])
+        return found[:limit]
+
+
+def _matches(concept: Concept, needle: str, language: str) -> bool:
+    return any(
+        needle in text.casefold()
+        for text in (concept.code, concept.label(language), concept.label(FALLBACK_LANGUAGE))
+    )
+
+
+def _group_matches(system: Terminology, code: str, needle: str, language: str) -> bool:
+    labels = group_labels()
+    return any(
+        needle in labels[key].get(language, "").casefold()
+        or needle in labels[key][FALLBACK_LANGUAGE].casefold()
+        for key in system.groups(code)
+        if key in labels
+    )
+
+
+@cache
+def _uncurated(name: str, code: str) -> Concept:
+    """A code of the terminology with no curated entry: labelled after its nearest curated
+    ancestor or group, with the precise code beside; sensitive by the hierarchy."""
+    curated = value_set(name)
+    system = curated.terminology
+    assert system is not None  # nosec B101: only value sets with a terminology get here
+    ancestor = next(
+        (curated.concepts[a] for a in system.ancestors(code) if a in curated.concepts), None
+    )
+    groups = group_labels()
+    group = next((groups[key] for key in system.groups(code) if key in groups), None)
+    official = system.official[code]
+    labels: dict[str, str] = {}
+    for language in UI_LANGUAGES:
+        if language in official:
+            text = official[language]
+        elif ancestor is not None:
+            text = ancestor.label(language)
+        elif group is not None:
+            text = group.get(language) or group[FALLBACK_LANGUAGE]
+        else:
+            text = official[FALLBACK_LANGUAGE]
+        labels[language] = f"{text} ({code})"
+    return Concept(
+        code=code,
+        labels=labels,
+        pictogram=ancestor.pictogram if ancestor else None,
+        sensitive=system.sensitive(code) or bool(ancestor and ancestor.sensitive),
+        extra={"official": dict(official)},
+    )
 
 
 def _read(name: str) -> Any:
     path = resources.files("cards.valuesets").joinpath(f"data/{name}.json")
     return json.loads(path.read_text("utf-8"))
+
+
+# The whole terminology behind each curated value set.
+TERMINOLOGIES = {"allergies": "snomed_allergy", "medications": "atc", "conditions": "icd10"}
 
 
 @cache
@@ -79,8 +159,18 @@ def value_set(name: str) -> ValueSet:
         )
         for entry in document["entries"]
     }
+    system = terminology(TERMINOLOGIES[name]) if name in TERMINOLOGIES else None
+    if system is not None:
+        concepts = {
+            code: replace(concept, sensitive=concept.sensitive or system.sensitive(code))
+            for code, concept in concepts.items()
+        }
     return ValueSet(
-        name=name, system=document["system"], version=document["version"], concepts=concepts
+        name=name,
+        system=document["system"],
+        version=document["version"],
+        concepts=concepts,
+        terminology=system,
     )
 
 
