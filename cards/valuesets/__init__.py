@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from cards.model import EmergencyData
 from cards.valuesets.terminology import Terminology, group_labels, terminology
 
 UI_LANGUAGES = ("fr", "en", "ar", "fa", "ps", "ti", "uk", "ru", "es", "pt", "ka")
@@ -58,6 +59,14 @@ class ValueSet:
     def label(self, code: str, language: str) -> str:
         """The label of `code`, or the code itself when this value set does not know it."""
         return self[code].label(language) if code in self else code
+
+    def english(self, code: str) -> str:
+        """The English label without the code beside (a FHIR coding's display), or the code."""
+        if code in self.concepts:
+            return self.concepts[code].label(FALLBACK_LANGUAGE)
+        if self.terminology is not None and code in self.terminology:
+            return self.terminology.official[code][FALLBACK_LANGUAGE]
+        return code
 
     def search(self, text: str, language: str, *, limit: int = 50) -> list[Concept]:
         """Concepts whose code, label (in `language` or English) or whose group's label
@@ -107,8 +116,7 @@ def _uncurated(name: str, code: str) -> Concept:
     """A code of the terminology with no curated entry: labelled after its nearest curated
     ancestor or group, with the precise code beside; sensitive by the hierarchy."""
     curated = value_set(name)
-    system = curated.terminology
-    assert system is not None  # nosec B101: only value sets with a terminology get here
+    system = terminology(TERMINOLOGIES[name])
     ancestor = next(
         (curated.concepts[a] for a in system.ancestors(code) if a in curated.concepts), None
     )
@@ -211,3 +219,25 @@ def term(key: str, language: str) -> str:
     """A word printed on the card or shown by verifiers, in `language` (English fallback)."""
     labels = all_terms()[key]
     return labels.get(language) or labels[FALLBACK_LANGUAGE]
+
+
+CODED_FIELDS = ("allergies", "medications", "conditions")
+
+
+def unknown_code(data: EmergencyData) -> str | None:
+    """Why `data` carries a code outside the accepted terminologies ("field: why"), or None.
+
+    Both verifiers refuse such a card: the issuer checks every code, so a card with any
+    other code was not issued by this system's rules."""
+    for field in CODED_FIELDS:
+        accepted = value_set(field)
+        for code in getattr(data, field) or ():
+            if code not in accepted:
+                return f"{field}: {code} is not a code of {_system_name(accepted)}"
+    return None
+
+
+def _system_name(accepted: ValueSet) -> str:
+    system = accepted.terminology
+    names = {"icd10": "ICD-10", "atc": "the ATC index", "snomed_allergy": "SNOMED CT allergies"}
+    return f"{names[system.name]} ({system.version})" if system else accepted.name

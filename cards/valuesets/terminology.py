@@ -30,8 +30,10 @@ def group_labels() -> dict[str, dict[str, str]]:
 
 def _in_range(code: str, low: str, high: str) -> bool:
     """Whether `code` falls in the ICD-10 range low-high (a category covers its subcategories)."""
-    return low <= code[:3] <= high[:3] and (len(high) == 3 or code <= high) and (
-        len(low) == 3 or code >= low
+    return (
+        low[:3] <= code[:3] <= high[:3]
+        and (len(high) == 3 or code <= high)
+        and (len(low) == 3 or code >= low)
     )
 
 
@@ -66,7 +68,7 @@ class Terminology:
 
 def _icd10() -> Terminology:
     document = _read("icd10")
-    chapters = [(f"icd10:{first}-{last}", first, last) for _, first, last, _ in document["chapters"]]
+    chapters = [(f"icd10:{f}-{t}", f, t) for _, f, t, _ in document["chapters"]]
     narrowest = sorted(document["blocks"], key=lambda b: _span(b[0], b[1]))
     groups_of: dict[str, tuple[str, ...]] = {}
     by_category: dict[str, tuple[str, ...]] = {}

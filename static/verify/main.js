@@ -7,6 +7,7 @@ import { engine } from "./ed25519.js";
 import { fromHex } from "./envelope.js";
 import { cardBundle } from "./fhir.js";
 import { Labels, preferredLanguage } from "./labels.js";
+import { loadTerminology } from "./terminology.js";
 import { addRevocationList, loadTrustList, RevocationCache } from "./lists.js";
 import { decodeFile, scanCamera } from "./scanner.js";
 import { ListStore } from "./store.js";
@@ -20,18 +21,37 @@ const config = {
   skewMs: Number(root.dataset.skewHours) * 3600000,
   listsUrl: root.dataset.listsUrl,
   labelsUrl: root.dataset.labelsUrl,
+  terminologyUrl: root.dataset.terminologyUrl,
   recordUrl: root.dataset.recordUrl,
   vendorUrl: root.dataset.vendorUrl,
   swUrl: root.dataset.swUrl,
 };
 const LANGUAGE_KEY = "ehcard.verifier.language";
 const $ = (id) => document.getElementById(id);
-const state = { labels: null, store: null, report: null, text: null, lists: { stale: false, text: "" } };
+const state = {
+  labels: null,
+  terminology: null,
+  store: null,
+  report: null,
+  text: null,
+  lists: { stale: false, text: "" },
+};
 
 async function loadLabels(language) {
   const response = await fetch(`${config.labelsUrl}${language}.json`);
   if (!response.ok) throw new Error(`labels for ${language}: HTTP ${response.status}`);
-  return new Labels(await response.json());
+  return new Labels(await response.json(), state.terminology);
+}
+
+/** The whole terminologies, loaded once; every verification checks and labels codes by them. */
+async function terminologyCheck() {
+  try {
+    state.terminology = await loadTerminology(config.terminologyUrl);
+  } catch {
+    return null; // never fetched and offline: cards still verify, codes show as codes
+  }
+  state.labels.terminology = state.terminology;
+  return (card) => state.terminology.unknownCode(card, state.labels.bundle.value_sets);
 }
 
 function fillLanguages(labels) {
@@ -72,6 +92,7 @@ async function verifyAndShow(text) {
       now: Date.now(),
       skewMs: config.skewMs,
       translit: state.labels.icao9303,
+      unknownCode: await terminologyCheck(),
     });
   }
   state.report = report;
@@ -232,6 +253,7 @@ async function verifyWithContext(text, context) {
     skewMs: (context.skewHours ?? 24) * 3600000,
     engine: context.engine || null,
     translit: state.labels.icao9303,
+    unknownCode: await terminologyCheck(),
   });
   const { status, reason, message, card } = report;
   const result = { status, reason, message, card };
@@ -254,6 +276,7 @@ async function main() {
   state.labels = await loadLabels(language);
   translatePage(state.labels);
   fillLanguages(state.labels);
+  loadTerminology(config.terminologyUrl).catch(() => null); // after the first paint
   state.store = new ListStore({ rootKeys: config.rootKeys, listsUrl: config.listsUrl });
   await state.store.load();
   if (state.store.trust === null) await refreshLists();
