@@ -12,6 +12,7 @@ English label. Sensitive flags follow the terminology's hierarchy (data/sensitiv
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -69,34 +70,52 @@ class ValueSet:
         return code
 
     def search(self, text: str, language: str, *, limit: int = 50) -> list[Concept]:
-        """Concepts whose code, label (in `language` or English) or whose group's label
-        contains `text`: the curated entries first, then the rest of the terminology."""
-        needle = text.casefold().strip()
+        """Concepts whose code, label (in `language` or English) or whose ancestor's or
+        group's label contains `text`: curated entries first, then the rest of the
+        terminology, those matched by their code or own label before those matched by a
+        group, broader codes (ICD-10 categories) before narrower ones."""
+        needle = fold(text.strip())
         if not needle:
             return []
         found = [c for c in self.concepts.values() if _matches(c, needle, language)]
         system = self.terminology
-        if system is not None:
-            for code, official in system.official.items():
-                if len(found) >= limit:
-                    break
-                if code not in self.concepts and (
-                    needle in code.casefold()
-                    or any(needle in text.casefold() for text in official.values())
-                    or any(
-                        _matches(self.concepts[a], needle, language)
-                        for a in system.ancestors(code)
-                        if a in self.concepts
-                    )
-                    or _group_matches(system, code, needle, language)
-                ):
-                    found.append(self[code])
+        if system is None:
+            return found[:limit]
+        ranked: list[tuple[int, int, str]] = []
+        for code, folded in _folded_official(system.name).items():
+            if code in self.concepts:
+                continue
+            if needle in folded:
+                ranked.append((0, len(code), code))
+            elif any(
+                _matches(self.concepts[a], needle, language)
+                for a in system.ancestors(code)
+                if a in self.concepts
+            ) or _group_matches(system, code, needle, language):
+                ranked.append((1, len(code), code))
+        ranked.sort()
+        found += [self[code] for _rank, _length, code in ranked[: max(0, limit - len(found))]]
         return found[:limit]
+
+
+@cache
+def _folded_official(name: str) -> dict[str, str]:
+    """Code -> the code and its official labels, folded, of terminology `name`."""
+    return {
+        code: " ".join(fold(text) for text in (code, *labels.values()))
+        for code, labels in terminology(name).official.items()
+    }
+
+
+def fold(text: str) -> str:
+    """`text` for matching: case and accents folded ("Fénofibrate" finds "FENOFIBRATE")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold()
 
 
 def _matches(concept: Concept, needle: str, language: str) -> bool:
     return any(
-        needle in text.casefold()
+        needle in fold(text)
         for text in (concept.code, concept.label(language), concept.label(FALLBACK_LANGUAGE))
     )
 
@@ -104,8 +123,8 @@ def _matches(concept: Concept, needle: str, language: str) -> bool:
 def _group_matches(system: Terminology, code: str, needle: str, language: str) -> bool:
     labels = group_labels()
     return any(
-        needle in labels[key].get(language, "").casefold()
-        or needle in labels[key][FALLBACK_LANGUAGE].casefold()
+        needle in fold(labels[key].get(language, ""))
+        or needle in fold(labels[key][FALLBACK_LANGUAGE])
         for key in system.groups(code)
         if key in labels
     )

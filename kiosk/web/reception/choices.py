@@ -97,9 +97,9 @@ def found(
 def _matches(concept: Concept, language: str, query: str, group: str) -> bool:
     if group and concept.pictogram != group:
         return False
-    needle = query.casefold().strip()
+    needle = valuesets.fold(query.strip())
     return not needle or any(
-        needle in text.casefold()
+        needle in valuesets.fold(text)
         for text in (concept.code, concept.label(language), concept.label("en"))
     )
 
