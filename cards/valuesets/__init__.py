@@ -81,17 +81,17 @@ class ValueSet:
         system = self.terminology
         if system is None:
             return found[:limit]
+        groups = _matching_groups(needle, language)
+        ancestors = {c for c in self.concepts if _matches(self.concepts[c], needle, language)}
         ranked: list[tuple[int, int, str]] = []
         for code, folded in _folded_official(system.name).items():
             if code in self.concepts:
                 continue
             if needle in folded:
                 ranked.append((0, len(code), code))
-            elif any(
-                _matches(self.concepts[a], needle, language)
-                for a in system.ancestors(code)
-                if a in self.concepts
-            ) or _group_matches(system, code, needle, language):
+            elif not ancestors.isdisjoint(system.ancestors(code)) or not groups.isdisjoint(
+                system.groups(code)
+            ):
                 ranked.append((1, len(code), code))
         ranked.sort()
         found += [self[code] for _rank, _length, code in ranked[: max(0, limit - len(found))]]
@@ -120,14 +120,13 @@ def _matches(concept: Concept, needle: str, language: str) -> bool:
     )
 
 
-def _group_matches(system: Terminology, code: str, needle: str, language: str) -> bool:
-    labels = group_labels()
-    return any(
-        needle in fold(labels[key].get(language, ""))
-        or needle in fold(labels[key][FALLBACK_LANGUAGE])
-        for key in system.groups(code)
-        if key in labels
-    )
+def _matching_groups(needle: str, language: str) -> set[str]:
+    """Keys of the curated groups whose label (in `language` or English) contains `needle`."""
+    return {
+        key
+        for key, labels in group_labels().items()
+        if needle in fold(labels.get(language, "")) or needle in fold(labels[FALLBACK_LANGUAGE])
+    }
 
 
 @cache
