@@ -43,15 +43,25 @@ async function loadLabels(language) {
   return new Labels(await response.json(), state.terminology);
 }
 
-/** The whole terminologies, loaded once; every verification checks and labels codes by them. */
-async function terminologyCheck() {
-  try {
-    state.terminology = await loadTerminology(config.terminologyUrl);
-  } catch {
-    return null; // never fetched and offline: cards still verify, codes show as codes
-  }
-  state.labels.terminology = state.terminology;
-  return (card) => state.terminology.unknownCode(card, state.labels.bundle.value_sets);
+/**
+ * The check of a card's codes: curated codes need nothing more; any other code loads the
+ * whole terminologies once (the service worker keeps them), which then also label it.
+ */
+function codeCheck() {
+  return async (card) => {
+    const curated = state.labels.bundle.value_sets;
+    const fields = ["allergies", "medications", "conditions"];
+    if (fields.every((field) => (card[field] || []).every((code) => Object.hasOwn(curated[field], code)))) {
+      return null;
+    }
+    try {
+      state.terminology = await loadTerminology(config.terminologyUrl);
+    } catch {
+      return null; // never fetched and offline: the card still verifies, codes show as codes
+    }
+    state.labels.terminology = state.terminology;
+    return state.terminology.unknownCode(card, curated);
+  };
 }
 
 function fillLanguages(labels) {
@@ -92,7 +102,7 @@ async function verifyAndShow(text) {
       now: Date.now(),
       skewMs: config.skewMs,
       translit: state.labels.icao9303,
-      unknownCode: await terminologyCheck(),
+      unknownCode: codeCheck(),
     });
   }
   state.report = report;
@@ -253,7 +263,7 @@ async function verifyWithContext(text, context) {
     skewMs: (context.skewHours ?? 24) * 3600000,
     engine: context.engine || null,
     translit: state.labels.icao9303,
-    unknownCode: await terminologyCheck(),
+    unknownCode: codeCheck(),
   });
   const { status, reason, message, card } = report;
   const result = { status, reason, message, card };
@@ -276,7 +286,6 @@ async function main() {
   state.labels = await loadLabels(language);
   translatePage(state.labels);
   fillLanguages(state.labels);
-  loadTerminology(config.terminologyUrl).catch(() => null); // after the first paint
   state.store = new ListStore({ rootKeys: config.rootKeys, listsUrl: config.listsUrl });
   await state.store.load();
   if (state.store.trust === null) await refreshLists();

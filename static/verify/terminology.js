@@ -1,6 +1,7 @@
 // The whole terminologies behind the value sets (the twin of cards/valuesets/terminology.py):
 // every accepted ICD-10, ATC and SNOMED CT allergy code with its official label, loaded
-// from /V/terminology.json after the page's first paint and kept by the service worker.
+// from /V/terminology.json the first time a card carries a code beyond the curated lists, and
+// kept by the service worker (which fetches it when it installs).
 
 const CODED_FIELDS = ["allergies", "medications", "conditions"];
 const SYSTEM_NAMES = { icd10: "ICD-10", atc: "the ATC index", snomed_allergy: "SNOMED CT allergies" };

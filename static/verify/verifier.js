@@ -64,8 +64,8 @@ async function verifyOrThrow(text, { trust, revocations, now, skewMs, engine = n
     throw new CardError("the signature does not match the card under its issuer's key", "bad_signature");
   }
   const card = decodeBody(envelope.body);
-  // `unknownCode` (terminology.js): a card carrying a code outside the accepted sets is refused.
-  const unknown = unknownCode ? unknownCode(card) : null;
+  // `unknownCode` (main.js, terminology.js): a card with a code outside the accepted sets is refused.
+  const unknown = unknownCode ? await unknownCode(card) : null;
   if (unknown) throw malformed(unknown, "unknown_code");
   checkIssuer(issuer, card, host);
   checkTime(card, now, skewMs);
