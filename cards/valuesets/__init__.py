@@ -6,7 +6,8 @@ are the tiles the kiosk offers; behind each stands its whole terminology
 (terminology.py): any code of it is accepted and labelled, by its own curated label,
 else (with the precise code beside) by its official label in English or French, else
 by the curated label of its nearest curated ancestor or group, else by its official
-English label. Sensitive flags follow the terminology's hierarchy (data/sensitive.json).
+English label; printed cards skip the official label for the shorter curated one.
+Sensitive flags follow the terminology's hierarchy (data/sensitive.json).
 """
 
 from __future__ import annotations
@@ -60,6 +61,15 @@ class ValueSet:
     def label(self, code: str, language: str) -> str:
         """The label of `code`, or the code itself when this value set does not know it."""
         return self[code].label(language) if code in self else code
+
+    def card_label(self, code: str, language: str) -> str:
+        """The label a printed card uses: the same, except that a code with no curated entry
+        reads by its curated ancestor or group even in English and French, whose official
+        titles are often too long for a wallet card (screens show those)."""
+        if code not in self or code in self.concepts:
+            return self.label(code, language)
+        compact: dict[str, str] = self[code].extra["compact"]
+        return compact[language]
 
     def english(self, code: str) -> str:
         """The English label without the code beside (a FHIR coding's display), or the code."""
@@ -142,22 +152,23 @@ def _uncurated(name: str, code: str) -> Concept:
     group = next((groups[key] for key in system.groups(code) if key in groups), None)
     official = system.official[code]
     labels: dict[str, str] = {}
+    compact: dict[str, str] = {}
     for language in UI_LANGUAGES:
-        if language in official:
-            text = official[language]
-        elif ancestor is not None:
-            text = ancestor.label(language)
-        elif group is not None:
-            text = group.get(language) or group[FALLBACK_LANGUAGE]
-        else:
-            text = official[FALLBACK_LANGUAGE]
-        labels[language] = f"{text} ({code})"
+        curated_text = (
+            ancestor.label(language)
+            if ancestor is not None
+            else (group.get(language) or group[FALLBACK_LANGUAGE])
+            if group is not None
+            else official[FALLBACK_LANGUAGE]
+        )
+        labels[language] = f"{official.get(language, curated_text)} ({code})"
+        compact[language] = f"{curated_text} ({code})"
     return Concept(
         code=code,
         labels=labels,
         pictogram=ancestor.pictogram if ancestor else None,
         sensitive=system.sensitive(code) or bool(ancestor and ancestor.sensitive),
-        extra={"official": dict(official)},
+        extra={"official": dict(official), "compact": compact},
     )
 
 

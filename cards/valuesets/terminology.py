@@ -1,10 +1,11 @@
 """The whole terminologies behind the curated value sets: which codes exist, their official
 labels, their groups and which of them are sensitive.
 
-Files in data/ (README.md there names their sources): icd10.json (ICD-10 WHO 2019),
-atc.json (the ATC index, English and French), snomed_allergy.json (SNOMED CT allergy and
-intolerance concepts), groups.json (curated labels of ICD-10 chapters and blocks and ATC
-groups, in every UI language) and sensitive.json (the sensitive ranges and prefixes).
+Files in data/ (README.md beside this file names their sources): icd10.json (ICD-10 WHO
+2019, English and French), atc.json (the ATC index, English and French),
+snomed_allergy.json (SNOMED CT allergy and intolerance concepts), groups.json (curated
+labels of ICD-10 chapters and blocks and ATC groups, in every UI language) and
+sensitive.json (the sensitive ranges and prefixes).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Terminology:
 
 def _icd10() -> Terminology:
     document = _read("icd10")
+    french: dict[str, str] = document["french"]
     chapters = [(f"icd10:{f}-{t}", f, t) for _, f, t, _ in document["chapters"]]
     narrowest = sorted(document["blocks"], key=lambda b: _span(b[0], b[1]))
     groups_of: dict[str, tuple[str, ...]] = {}
@@ -83,7 +85,10 @@ def _icd10() -> Terminology:
         name="icd10",
         system=document["system"],
         version=document["version"],
-        official={code: {"en": title} for code, title in document["codes"].items()},
+        official={
+            code: {"en": title, **({"fr": french[code]} if code in french else {})}
+            for code, title in document["codes"].items()
+        },
         groups_of=groups_of,
         sensitive_rules=tuple(_read("sensitive")["icd10"]),
     )

@@ -18,11 +18,11 @@ export class Terminology {
     return Object.hasOwn(this.bundle[field].codes, code);
   }
 
-  /** Official labels of an accepted code: {en, fr?}. */
+  /** Official labels of an accepted code: {en, fr?} (ICD-10 and ATC have French ones). */
   official(field, code) {
     const entry = this.bundle[field].codes[code];
-    if (field === "medications") return { en: entry[0], fr: entry[1] };
-    return { en: entry };
+    if (typeof entry === "string") return { en: entry };
+    return entry[1] ? { en: entry[0], fr: entry[1] } : { en: entry[0] };
   }
 
   /** Codes above `code` a card can carry, nearest first (ICD-10 subcategory -> category). */

@@ -94,12 +94,18 @@ def test_uncurated_codes_take_their_nearest_curated_ancestor() -> None:
         assert conditions.label("E10.9", language) == f"{e10} (E10.9)"
         antiviral = group_labels()["atc:J05A"][language]
         assert medications.label("J05AE01", language) == f"{antiviral} (J05AE01)"
-    # English (and French for ATC) have the official label itself.
+    # English and French have the official label itself.
     assert conditions.label("E78", "en") == (
         "Disorders of lipoprotein metabolism and other lipidaemias (E78)"
     )
     assert medications.label("J05AE01", "fr") == "Saquinavir (J05AE01)"
-    assert conditions.label("E78", "fr") == f"{metabolic['fr']} (E78)"
+    assert conditions.label("E78", "fr") == (
+        "Anomalies du métabolisme des lipoprotéines et autres lipidémies (E78)"
+    )
+    # A printed card keeps the shorter curated label, even in English and French.
+    assert conditions.card_label("E78", "en") == "Metabolic disorder (E78)"
+    assert conditions.card_label("E78", "fr") == "Trouble du métabolisme (E78)"
+    assert conditions.card_label("E10", "en") == conditions.label("E10", "en")
     # No curated ancestor: the official English label, never a blank.
     allergy = valuesets.allergies().label("294494002", "ar")
     assert allergy == "Benethamine penicillin allergy (294494002)"

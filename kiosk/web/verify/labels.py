@@ -95,7 +95,10 @@ def terminology_bundle() -> bytes:
         "conditions": {
             "system": "icd10",
             "version": icd10.version,
-            "codes": {code: labels["en"] for code, labels in icd10.official.items()},
+            "codes": {
+                code: [labels["en"], labels.get("fr", "")]
+                for code, labels in icd10.official.items()
+            },
             "blocks": [block[:2] for block in document["blocks"]],
             "chapters": [chapter[1:3] for chapter in document["chapters"]],
         },

@@ -1,6 +1,6 @@
 """The printed card of a holder with codes beyond the curated value sets: every code prints
-its label (the nearest curated ancestor's, or the official one) with the code beside, in the
-holder's language and the card's, for each of the 11 languages."""
+its label (the nearest curated ancestor's or group's, else the official one) with the code
+beside, in the holder's language and the card's, for each of the 11 languages."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_the_done_when_card_prints_every_label_in_both_languages(
     front = " ".join(" ".join(texts(side)) for side in (layout.front, layout.back))
     for field, code in CODES:
         for shown_in in {language, "fr"}:
-            label = valuesets.value_set(field).label(code, shown_in)
+            label = valuesets.value_set(field).card_label(code, shown_in)
             assert " ".join(label.split()) in " ".join(front.split()), (shown_in, code)
     image = card_image(layout, fonts)
     assert image.width > 0 and image.getbbox() is not None
