@@ -30,6 +30,7 @@ class Tile:
     group: str  # the pictogram key, used as a filter
     selected: bool
     shown: bool  # False when a filter hides it (a selected tile is always shown)
+    keywords: str = ""  # what the page's live filter also matches: English label, code
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def tiles(
             group=concept.pictogram or "",
             selected=value in chosen,
             shown=value in chosen or _matches(concept, language, query, group),
+            keywords=f"{concept.label('en')} {concept.code}",
         )
         for value, concept in items
     ]
