@@ -14,7 +14,9 @@ from playwright.sync_api import Browser, Page
 
 from cards import valuesets
 from cards.errors import Malformed
+from cards.packing import pack_atc, pack_icd10
 from cards.profile import parse_profile
+from cards.valuesets.terminology import terminology
 from signing.issuance import new_card, sign_and_encode
 from signing.verifier import Verifier
 from tests.kiosk.verify.conftest import Site, open_verifier
@@ -100,3 +102,17 @@ def test_an_unknown_code_is_refused_by_both_verifiers_naming_the_field(
     assert report["message"] == str(refused.value)
     assert show(offline, site, qr_text) == "invalid"
     assert offline.inner_text("#verdict-reason").endswith("unknown_code")
+
+
+UNPACK_ALL = """async ([atc, icd10]) => {
+  const { unpackAtc, unpackIcd10 } = await import("/static/verify/packing.js");
+  const bytes = (hex) => Uint8Array.from(hex.match(/../g), (pair) => parseInt(pair, 16));
+  return [atc.map((hex) => unpackAtc(bytes(hex))), icd10.map((hex) => unpackIcd10(bytes(hex)))];
+}"""
+
+
+def test_the_page_unpacks_every_atc_and_icd10_code(offline: Page) -> None:
+    atc = sorted(set(terminology("atc").official) | set(valuesets.medications().concepts))
+    icd10 = sorted(set(terminology("icd10").official) | set(valuesets.conditions().concepts))
+    packed = [[pack_atc(c).hex() for c in atc], [pack_icd10(c).hex() for c in icd10]]
+    assert offline.evaluate(UNPACK_ALL, packed) == [atc, icd10]
