@@ -218,7 +218,7 @@ def bundle_from_json(card: dict[str, Any], *, issuer: str, timestamp: str) -> di
 
 
 def _label(field: str, code: str) -> str:
-    return valuesets.value_set(field).label(code, LANGUAGE)
+    return valuesets.value_set(field).english(code)
 
 
 def _patient(card: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from cards import codec, qr
-from cards.errors import Expired, NotYetValid, Revoked, Tampered, UnknownIssuer
+from cards import codec, qr, valuesets
+from cards.errors import Expired, Malformed, NotYetValid, Revoked, Tampered, UnknownIssuer
 from cards.model import Card
 from signing.envelope import check_signature, open_payload
 from signing.errors import SignedListError
@@ -86,6 +86,9 @@ class Verifier:
         key = check_signature(envelope, (e.public_key for e in entries))
         issuer = next(e for e in entries if e.public_key == key)
         card = codec.decode_body(envelope.body)
+        unknown = valuesets.unknown_code(card.emergency)
+        if unknown is not None:
+            raise Malformed(unknown, code="unknown_code")
         now = self.clock()
         self._check_issuer(issuer, card, host)
         self._check_time(card, now)

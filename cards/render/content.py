@@ -217,7 +217,7 @@ def _blood_code(code: str | None) -> str | None:
 
 
 def _label(value_set: valuesets.ValueSet, code: str, language: str) -> str:
-    return value_set.label(code, language)
+    return value_set.card_label(code, language)
 
 
 def _native_name(code: str) -> str:

@@ -57,10 +57,7 @@ export async function cardBundle(card, { issuer, timestamp, labels }) {
   const uuids = {};
   for (const name of names) uuids[name] = await resourceUuid(card.card_id, name);
   const ref = (name) => ({ reference: `urn:uuid:${uuids[name]}` });
-  const english = (valueSet, code) => {
-    const concept = labels.concept(valueSet, code);
-    return concept ? concept.labels.en : code;
-  };
+  const english = (valueSet, code) => labels.english(valueSet, code) ?? code;
   const confirmedBy = card.confirmed_by;
   const entries = [
     ["patient", patient(card, labels)],

@@ -4,9 +4,11 @@
 export const FALLBACK = "en";
 
 export class Labels {
-  constructor(bundle) {
+  constructor(bundle, terminology = null) {
     this.bundle = bundle;
     this.language = bundle.language;
+    // The whole terminologies (terminology.js), once loaded: codes with no curated entry.
+    this.terminology = terminology;
   }
 
   get rtl() {
@@ -28,10 +30,34 @@ export class Labels {
     return this.bundle.value_sets[valueSet][code] || null;
   }
 
-  /** The label of a coded value, or the code itself when the value set does not know it. */
+  /**
+   * The label of a coded value, or the code itself when no value set knows it. A code with
+   * no curated entry reads, with the code beside: its official label in this language, else
+   * its nearest curated ancestor's or group's label, else its official English label
+   * (as cards/valuesets does).
+   */
   label(valueSet, code) {
     const concept = this.concept(valueSet, code);
-    return concept ? this.pick(concept.labels) : code;
+    if (concept) return this.pick(concept.labels);
+    const terms = this.terminology;
+    if (!terms || !(valueSet in terms.bundle) || !terms.accepts(valueSet, code)) return code;
+    const official = terms.official(valueSet, code);
+    const ancestor = terms.ancestors(valueSet, code).map((a) => this.concept(valueSet, a)).find(Boolean);
+    const group = terms.groups(valueSet, code).map((key) => this.bundle.groups[key]).find(Boolean);
+    let text;
+    if (official[this.language]) text = official[this.language];
+    else if (ancestor) text = this.pick(ancestor.labels);
+    else if (group) text = this.pick(group);
+    else text = official.en;
+    return `${text} (${code})`;
+  }
+
+  /** The official English label of a coded value (FHIR's display), or null when unknown. */
+  english(valueSet, code) {
+    const concept = this.concept(valueSet, code);
+    if (concept) return concept.labels[FALLBACK];
+    const terms = this.terminology;
+    return terms && valueSet in terms.bundle && terms.accepts(valueSet, code) ? terms.official(valueSet, code).en : null;
   }
 
   languageName(code) {

@@ -8,6 +8,7 @@ import { engine } from "./ed25519.js";
 import { fromHex } from "./envelope.js";
 import { cardBundle } from "./fhir.js";
 import { Labels, preferredLanguage } from "./labels.js";
+import { loadTerminology } from "./terminology.js";
 import { addRevocationList, loadTrustList, RevocationCache } from "./lists.js";
 import { decodeFile, scanCamera } from "./scanner.js";
 import { ListStore } from "./store.js";
@@ -21,18 +22,47 @@ const config = {
   skewMs: Number(root.dataset.skewHours) * 3600000,
   listsUrl: root.dataset.listsUrl,
   labelsUrl: root.dataset.labelsUrl,
+  terminologyUrl: root.dataset.terminologyUrl,
   recordUrl: root.dataset.recordUrl,
   vendorUrl: root.dataset.vendorUrl,
   swUrl: root.dataset.swUrl,
 };
 const LANGUAGE_KEY = "ehcard.verifier.language";
 const $ = (id) => document.getElementById(id);
-const state = { labels: null, store: null, report: null, text: null, lists: { stale: false, text: "" } };
+const state = {
+  labels: null,
+  terminology: null,
+  store: null,
+  report: null,
+  text: null,
+  lists: { stale: false, text: "" },
+};
 
 async function loadLabels(language) {
   const response = await fetch(`${config.labelsUrl}${language}.json`);
   if (!response.ok) throw new Error(`labels for ${language}: HTTP ${response.status}`);
-  return new Labels(await response.json());
+  return new Labels(await response.json(), state.terminology);
+}
+
+/**
+ * The check of a card's codes: curated codes need nothing more; any other code loads the
+ * whole terminologies once (the service worker keeps them), which then also label it.
+ */
+function codeCheck() {
+  return async (card) => {
+    const curated = state.labels.bundle.value_sets;
+    const fields = ["allergies", "medications", "conditions"];
+    if (fields.every((field) => (card[field] || []).every((code) => Object.hasOwn(curated[field], code)))) {
+      return null;
+    }
+    try {
+      state.terminology = await loadTerminology(config.terminologyUrl);
+    } catch {
+      return null; // never fetched and offline: the card still verifies, codes show as codes
+    }
+    state.labels.terminology = state.terminology;
+    return state.terminology.unknownCode(card, curated);
+  };
 }
 
 function fillLanguages(labels) {
@@ -73,6 +103,7 @@ async function verifyAndShow(text) {
       now: Date.now(),
       skewMs: config.skewMs,
       translit: state.labels.icao9303,
+      unknownCode: codeCheck(),
     });
   }
   state.report = report;
@@ -235,6 +266,7 @@ async function verifyWithContext(text, context) {
     skewMs: (context.skewHours ?? 24) * 3600000,
     engine: context.engine || null,
     translit: state.labels.icao9303,
+    unknownCode: codeCheck(),
   });
   const { status, reason, message, card } = report;
   const result = { status, reason, message, card };

@@ -9,7 +9,7 @@ const STATIC = "/static/verify/";
 const MODULES = [
   "main.js", "cbor.js", "packing.js", "codec.js", "envelope.js", "ed25519.js", "lists.js",
   "verifier.js", "translit.js", "spelling.js", "labels.js", "store.js", "view.js", "scanner.js",
-  "fhir.js", "drugcheck.js", "snomed.js",
+  "fhir.js", "drugcheck.js", "snomed.js", "terminology.js",
 ];
 const BOARD_MODULES = [
   "board.js", "board-doctor.js", "board-holder.js", "board-body.js", "board-faces.js",
@@ -29,6 +29,7 @@ function shellUrls() {
     `${STATIC}vendor/jsQR.js`,
     "/static/ehcard.css",
     ...LANGUAGES.map((code) => `/V/labels-${code}.json`),
+    "/V/terminology.json",
   ];
 }
 
@@ -88,7 +89,12 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/V/lists/")) {
     event.respondWith(listResponse(event.request));
-  } else if (url.pathname === "/V" || url.pathname.startsWith(STATIC) || url.pathname.startsWith("/V/labels-")) {
+  } else if (
+    url.pathname === "/V" ||
+    url.pathname.startsWith(STATIC) ||
+    url.pathname.startsWith("/V/labels-") ||
+    url.pathname === "/V/terminology.json"
+  ) {
     event.respondWith(shellResponse(event.request));
   } else if (url.pathname === "/static/ehcard.css") {
     event.respondWith(shellResponse(event.request));

@@ -1,7 +1,7 @@
 // Verify a card: QR text -> payload -> signature -> body -> issuer -> time -> revocation.
 // The browser twin of signing/verifier.py; the report has the shape of `ehcard verify --json`.
 
-import { CardError } from "./cbor.js";
+import { CardError, malformed } from "./cbor.js";
 import { CLINICAL_FIELDS, decodeBody } from "./codec.js";
 import { verifies } from "./ed25519.js";
 import { openPayload, parseQrText, toHex } from "./envelope.js";
@@ -47,7 +47,7 @@ export async function verifyText(text, options) {
   }
 }
 
-async function verifyOrThrow(text, { trust, revocations, now, skewMs, translit, engine = null }) {
+async function verifyOrThrow(text, { trust, revocations, now, skewMs, translit, engine = null, unknownCode = null }) {
   const [host, payload] = parseQrText(text);
   const envelope = openPayload(payload);
   const kid = toHex(envelope.kid);
@@ -64,6 +64,9 @@ async function verifyOrThrow(text, { trust, revocations, now, skewMs, translit, 
     throw new CardError("the signature does not match the card under its issuer's key", "bad_signature");
   }
   const card = decodeBody(envelope.body, translit);
+  // `unknownCode` (main.js, terminology.js): a card with a code outside the accepted sets is refused.
+  const unknown = unknownCode ? await unknownCode(card) : null;
+  if (unknown) throw malformed(unknown, "unknown_code");
   checkIssuer(issuer, card, host);
   checkTime(card, now, skewMs);
   const today = Math.floor(now / DAY_MS);

@@ -16,6 +16,8 @@ VALUE_SETS: dict[str, Callable[[], ValueSet]] = {
 }
 MAX_ITEMS = 16
 MAX_LANGUAGES = 8
+# Codes of the whole terminology a search adds below the curated tiles.
+MAX_FOUND = 24
 # "No known allergy" and its kind are the "None" button, not tiles.
 _NONE_KNOWN_KIND = "none_known"
 
@@ -28,6 +30,7 @@ class Tile:
     group: str  # the pictogram key, used as a filter
     selected: bool
     shown: bool  # False when a filter hides it (a selected tile is always shown)
+    keywords: str = ""  # what the page's live filter also matches: English label, code
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def regular_concepts(clinical_list: str) -> list[Concept]:
 
 
 def sensitive_items() -> list[tuple[str, Concept]]:
-    """Every sensitive item of every list, as (list, concept)."""
+    """Every sensitive curated item of every list, as (list, concept)."""
     return [
         (clinical_list, concept)
         for clinical_list, value_set in VALUE_SETS.items()
@@ -65,12 +68,39 @@ def sensitive_items() -> list[tuple[str, Concept]]:
     ]
 
 
+def offered(clinical_list: str, code: str, *, sensitive: bool) -> bool:
+    """Whether the holder may choose `code` in a list's own step (`sensitive` False) or in
+    the private step (True): any code of the list's terminology, on the right side."""
+    value_set = VALUE_SETS[clinical_list]()
+    if code not in value_set or code == NO_KNOWN_ALLERGY:
+        return False
+    concept = value_set[code]
+    return concept.sensitive == sensitive and concept.extra.get("kind") != _NONE_KNOWN_KIND
+
+
+def found(
+    clinical_list: str, query: str, language: str, *, sensitive: bool, shown: Iterable[str]
+) -> list[Concept]:
+    """Codes beyond the tiles `shown` that a search finds in the whole terminology, by the
+    holder's language (the code's and its ancestors' curated labels), English or the code."""
+    if len(query.strip()) < 2:
+        return []
+    skip = set(shown)
+    value_set = VALUE_SETS[clinical_list]()
+    matches = (
+        c
+        for c in value_set.search(query, language, limit=MAX_FOUND + len(skip) + 64)
+        if c.code not in skip and offered(clinical_list, c.code, sensitive=sensitive)
+    )
+    return [c for _, c in zip(range(MAX_FOUND), matches, strict=False)]
+
+
 def _matches(concept: Concept, language: str, query: str, group: str) -> bool:
     if group and concept.pictogram != group:
         return False
-    needle = query.casefold().strip()
+    needle = valuesets.fold(query.strip())
     return not needle or any(
-        needle in text.casefold()
+        needle in valuesets.fold(text)
         for text in (concept.code, concept.label(language), concept.label("en"))
     )
 
@@ -93,6 +123,7 @@ def tiles(
             group=concept.pictogram or "",
             selected=value in chosen,
             shown=value in chosen or _matches(concept, language, query, group),
+            keywords=f"{concept.label('en')} {concept.code}",
         )
         for value, concept in items
     ]

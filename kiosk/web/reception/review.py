@@ -90,8 +90,8 @@ def sections(answers: Answers, holder_language: str, card_language: str) -> list
             items = [
                 Item(
                     symbol=choices.symbol(value_set[code].pictogram),
-                    holder_text=value_set.label(code, holder_language),
-                    card_text=value_set.label(code, card_language),
+                    holder_text=value_set.card_label(code, holder_language),
+                    card_text=value_set.card_label(code, card_language),
                     private=code in private,
                 )
                 for code in codes

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from cards import valuesets
+from cards.valuesets import Concept
 from kiosk.web.i18n import current_language
 from kiosk.web.reception import choices, validate
 from kiosk.web.reception.answers import Answers
@@ -99,14 +100,23 @@ def _clinical_page(clinical_list: str, answers: Answers) -> dict[str, Any]:
     action = request.form.get("action", "")
     group = action.removeprefix("filter:")[:32] if action.startswith("filter:") else ""
     selected: tuple[str, ...] = getattr(answers, clinical_list) or ()
+    value_set = choices.VALUE_SETS[clinical_list]()
+    curated = {c.code for c in concepts}
+    # Codes chosen earlier from a search stay on the page, ticked.
+    kept = [value_set[code] for code in selected if code not in curated and code in value_set]
+    extra = choices.found(
+        clinical_list, query, language, sensitive=False, shown=curated | set(selected)
+    )
+    items = [*concepts, *kept]
     return {
         "clinical_list": clinical_list,
         "query": query,
         "group": group,
         "groups": choices.groups(concepts, language),
         "tiles": choices.tiles(
-            ((c.code, c) for c in concepts), language, selected, query=query, group=group
-        ),
+            ((c.code, c) for c in items), language, selected, query=query, group=group
+        )
+        + choices.tiles(((c.code, c) for c in extra), language, selected),
     }
 
 
@@ -115,13 +125,25 @@ def _languages_page(_step: str, answers: Answers) -> dict[str, Any]:
 
 
 def _sensitive_page(_step: str, answers: Answers) -> dict[str, Any]:
-    items = choices.sensitive_items()
+    language = current_language()
+    query = request.values.get("q", "")[:64]
+    items = [(f"{name}/{concept.code}", concept) for name, concept in choices.sensitive_items()]
+    shown = {value for value, _concept in items}
+    for value in answers.sensitive:  # chosen earlier from a search
+        name, _, code = value.partition("/")
+        if value not in shown and name in choices.VALUE_SETS:
+            items.append((value, choices.VALUE_SETS[name]()[code]))
+    extra: list[tuple[str, Concept]] = []
+    for name in choices.VALUE_SETS:
+        codes = {v.partition("/")[2] for v in shown | set(answers.sensitive) if v.startswith(name)}
+        extra += [
+            (f"{name}/{c.code}", c)
+            for c in choices.found(name, query, language, sensitive=True, shown=codes)
+        ]
     return {
-        "tiles": choices.tiles(
-            ((f"{name}/{concept.code}", concept) for name, concept in items),
-            current_language(),
-            answers.sensitive,
-        ),
+        "query": query,
+        "tiles": choices.tiles(items, language, answers.sensitive, query=query)
+        + choices.tiles(extra, language, answers.sensitive),
     }
 
 

@@ -139,8 +139,9 @@ def check_clinical_step(
         return answers.answering(clinical_list, ()), {}
     if action == "unknown":
         return answers.answering(clinical_list, None), {}
-    offered = {c.code for c in choices.regular_concepts(clinical_list)}
-    private = {c.code for c in choices.VALUE_SETS[clinical_list]().concepts.values() if c.sensitive}
+    value_set = choices.VALUE_SETS[clinical_list]()
+    private = {c for c in codes if c in value_set and value_set[c].sensitive}
+    offered = {c for c in codes if choices.offered(clinical_list, c, sensitive=False)}
     errors = _code_errors(codes, offered, private, choices.MAX_ITEMS)
     if errors:
         return answers, errors
@@ -231,7 +232,12 @@ def check_sensitive_step(form: MultiDict[str, str], answers: Answers) -> tuple[A
     items = list(dict.fromkeys(form.getlist("code")))
     if not answers.sensitive_open:
         return answers, {"codes": _("Open this step first to choose private items.")}
-    offered = {f"{name}/{concept.code}" for name, concept in choices.sensitive_items()}
+    offered = {
+        item
+        for item in items
+        if (parts := item.partition("/"))[0] in choices.VALUE_SETS
+        and choices.offered(parts[0], parts[2], sensitive=True)
+    }
     errors = _code_errors(items, offered, set(), choices.MAX_ITEMS)
     if errors:
         return answers, errors

@@ -19,7 +19,7 @@ from cards.valuesets import UI_LANGUAGES
 from kiosk.context import services, transaction
 from kiosk.domain.cards import registry
 from kiosk.domain.clock import today
-from kiosk.web.verify.labels import bundles_version, labels_bundle
+from kiosk.web.verify.labels import bundles_version, labels_bundle, terminology_bundle
 
 bp = Blueprint("verify", __name__, url_prefix="/V", template_folder="templates")
 
@@ -86,6 +86,12 @@ def labels(lang: str) -> Response:
         raise NotFound(f"no labels for language {lang!r}")
     # Revalidated on every use: a new release's service worker must not re-cache old labels.
     return _cacheable(labels_bundle(lang), "application/json", "no-cache")
+
+
+@bp.get("/terminology.json")
+def terminologies() -> Response:
+    """Every accepted code and its official labels: loaded after the page's first paint."""
+    return _cacheable(terminology_bundle(), "application/json", "no-cache")
 
 
 @bp.get("/lists/trust.cbor")

@@ -4,6 +4,10 @@ and the question board's words.
 Built from cards/valuesets data only, so the page shows exactly the words a printed card
 and `ehcard verify` use. Each language's bundle carries that language and English (the
 fallback); the page fetches another language's bundle when the doctor switches.
+
+The whole terminologies (every ICD-10, ATC and SNOMED CT allergy code with its official
+English, and for ATC French, label) are one separate bundle, the same for every language,
+that the page loads after its first paint and its service worker keeps.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from cards import valuesets
 from cards.spelling import name_table
 from cards.valuesets import FALLBACK_LANGUAGE, RTL_LANGUAGES, UI_LANGUAGES
+from cards.valuesets.terminology import group_labels, terminology
 
 VALUE_SETS = ("blood_groups", "allergies", "medications", "conditions")
 # Extra fields of value-set entries the page needs (FHIR codings, the drug check).
@@ -88,6 +93,7 @@ def labels_bundle(language: str) -> bytes:
         "ui_languages": _ui_languages(),
         "terms": _terms(language),
         "value_sets": {name: _concepts(name, language) for name in VALUE_SETS},
+        "groups": {k: _pick(v, language) for k, v in group_labels().items()},
         "languages": languages,
         "icao9303": _icao_table(),
         "board": _board(language),
@@ -97,9 +103,51 @@ def labels_bundle(language: str) -> bytes:
 
 
 @cache
+def terminology_bundle() -> bytes:
+    """Every accepted code of each terminology and its official labels, as UTF-8 JSON."""
+    icd10 = terminology("icd10")
+    document = _read_data("icd10")
+    bundle = {
+        "conditions": {
+            "system": "icd10",
+            "version": icd10.version,
+            "codes": {
+                code: [labels["en"], labels.get("fr", "")]
+                for code, labels in icd10.official.items()
+            },
+            "blocks": [block[:2] for block in document["blocks"]],
+            "chapters": [chapter[1:3] for chapter in document["chapters"]],
+        },
+        "medications": {
+            "system": "atc",
+            "version": terminology("atc").version,
+            "codes": {
+                code: [labels["en"], labels["fr"]]
+                for code, labels in terminology("atc").official.items()
+            },
+        },
+        "allergies": {
+            "system": "snomed_allergy",
+            "version": terminology("snomed_allergy").version,
+            "codes": {
+                code: labels["en"]
+                for code, labels in terminology("snomed_allergy").official.items()
+            },
+        },
+    }
+    return json.dumps(bundle, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _read_data(name: str) -> Any:
+    path = resources.files("cards.valuesets").joinpath(f"data/{name}.json")
+    return json.loads(path.read_text("utf-8"))
+
+
+@cache
 def bundles_version() -> str:
     """A short digest of every bundle: changes whenever a label, term or table changes."""
     digest = hashlib.sha256()
     for language in UI_LANGUAGES:
         digest.update(labels_bundle(language))
+    digest.update(terminology_bundle())
     return digest.hexdigest()[:16]
