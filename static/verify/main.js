@@ -21,7 +21,6 @@ const config = {
   listsUrl: root.dataset.listsUrl,
   labelsUrl: root.dataset.labelsUrl,
   recordUrl: root.dataset.recordUrl,
-  vendorUrl: root.dataset.vendorUrl,
   swUrl: root.dataset.swUrl,
 };
 const LANGUAGE_KEY = "ehcard.verifier.language";
@@ -163,8 +162,9 @@ function wireActions() {
   $("photo").addEventListener("change", async (event) => {
     const [file] = event.target.files;
     if (!file) return;
-    const text = await decodeFile(file, config.vendorUrl).catch(() => null);
-    $("scan-status").textContent = text ? "" : state.labels.term("verifier.no_code_found");
+    const { text, unreadable } = await decodeFile(file).catch(() => ({ text: null }));
+    const status = unreadable ? "verifier.code_unreadable" : "verifier.no_code_found";
+    $("scan-status").textContent = text ? "" : state.labels.term(status);
     if (text) await verifyAndShow(text);
     event.target.value = "";
   });
@@ -177,7 +177,8 @@ function wireActions() {
     }
     $("scan-status").textContent = state.labels.term("verifier.scanning");
     try {
-      scanning = scanCamera($("viewfinder"), config.vendorUrl);
+      const onUnreadable = () => ($("scan-status").textContent = state.labels.term("verifier.code_unreadable"));
+      scanning = scanCamera($("viewfinder"), { onUnreadable });
       const text = await scanning.result;
       scanning = null;
       $("scan-status").textContent = "";

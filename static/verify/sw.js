@@ -11,16 +11,22 @@ const MODULES = [
   "verifier.js", "translit.js", "labels.js", "store.js", "view.js", "scanner.js", "fhir.js",
   "drugcheck.js",
 ];
+// zxing-cpp's reader (the worker's decoder): its glue modules and its WebAssembly.
+const ZXING = "vendor/zxing-wasm-3.1.8/dist/";
+const DECODER = [`${ZXING}es/reader/index.js`, `${ZXING}es/share.js`, `${ZXING}reader/zxing_reader.wasm`];
+// The decoder worker lives in this worker's scope, so that what it loads is served from here.
+const WORKER = "/V/decode-worker.js";
 const LANGUAGES = ["fr", "en", "ar", "fa", "ps", "ti", "uk", "ru", "es", "pt", "ka"];
 
 function shellUrls() {
   const versioned = (name) => `${STATIC}${name}?v=${VERSION}`;
   return [
     "/V",
+    WORKER,
     versioned("verify.css"),
     ...MODULES.map((name) => (name === "main.js" ? versioned(name) : `${STATIC}${name}`)),
     `${STATIC}vendor/noble-ed25519.js`,
-    `${STATIC}vendor/jsQR.js`,
+    ...DECODER.map((name) => `${STATIC}${name}`),
     "/static/ehcard.css",
     ...LANGUAGES.map((code) => `/V/labels-${code}.json`),
   ];
@@ -82,7 +88,9 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/V/lists/")) {
     event.respondWith(listResponse(event.request));
-  } else if (url.pathname === "/V" || url.pathname.startsWith(STATIC) || url.pathname.startsWith("/V/labels-")) {
+  } else if (
+    url.pathname === "/V" || url.pathname === WORKER || url.pathname.startsWith(STATIC) || url.pathname.startsWith("/V/labels-")
+  ) {
     event.respondWith(shellResponse(event.request));
   } else if (url.pathname === "/static/ehcard.css") {
     event.respondWith(shellResponse(event.request));
