@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 VENDOR = ROOT / "static" / "verify" / "vendor"
 NODE_MODULES = ROOT / "node_modules"
 # zxing-wasm keeps its package layout (its reader imports ../share.js) in a versioned folder.
-ZXING = "zxing-wasm-" + json.loads((ROOT / "package.json").read_text())["dependencies"]["zxing-wasm"]
+ZXING = (
+    "zxing-wasm-" + json.loads((ROOT / "package.json").read_text())["dependencies"]["zxing-wasm"]
+)
 # vendored file -> (npm package, file inside the package)
 VENDORED = {
     "noble-ed25519.js": ("@noble/ed25519", "index.js"),
