@@ -1,5 +1,5 @@
 // Reading a QR code inside the page: the camera or a photo. The browser's BarcodeDetector
-// where it has one that reads QR codes (Android Chrome, Safari on macOS); otherwise, and from
+// where it has one that reads QR codes (Chrome on Android, ChromeOS, macOS); otherwise, and from
 // the first time it fails, zxing-cpp compiled to WebAssembly in a module worker
 // (decode-worker.js), started only when first needed so it costs nothing on a plain
 // verification.
