@@ -68,7 +68,8 @@ def camera_frame(issued: IssuedCard, settings: Settings, *, sharp: bool) -> Imag
     frame at the pixels a millimetre `wear.py` gives that distance; out of focus unless sharp."""
     card = card_image(cr80_layout(issued, settings, holder_language="en"), card_fonts(settings))
     found = zxingcpp.read_barcodes(card, formats=zxingcpp.BarcodeFormat.QRCode)
-    assert [code.text for code in found] == [issued.qr_text]
+    if [code.text for code in found] != [issued.qr_text]:
+        raise RuntimeError("the printed card's code does not read")
     scale = wear.pixels_per_mm(PHONE_DISTANCE_MM) / (CARD_DPI / 25.4)
     card = card.convert("L").resize((round(card.width * scale), round(card.height * scale)))
     corners = found[0].position
@@ -78,7 +79,8 @@ def camera_frame(issued: IssuedCard, settings: Settings, *, sharp: bool) -> Imag
     frame.paste(card, (round(FRAME[0] / 2 - centre_x), round(FRAME[1] / 2 - centre_y)))
     if not sharp:
         frame = frame.filter(ImageFilter.GaussianBlur(5))
-        assert not zxingcpp.read_barcodes(frame), "the blurred frame must not decode"
+        if zxingcpp.read_barcodes(frame):
+            raise RuntimeError("the blurred frame must not decode")
     return frame
 
 
@@ -159,7 +161,8 @@ def frame_to_verdict(
             page.click("#camera")
             page.wait_for_function(f"() => probe.verdicts.length > {before}", timeout=60_000)
             page.wait_for_selector("#viewfinder", state="hidden")
-            assert page.get_attribute("#verdict", "data-status") == "valid"
+            if page.get_attribute("#verdict", "data-status") != "valid":
+                raise RuntimeError("the scanned card is not shown VALID")
             sent, answered, verdicts = page.evaluate("[probe.sent, probe.answered, probe.verdicts]")
             frame = max(t for t in sent if t <= verdicts[before])
             figures.latencies.append(verdicts[before] - frame)
