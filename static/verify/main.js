@@ -8,7 +8,7 @@ import { fromHex } from "./envelope.js";
 import { cardBundle } from "./fhir.js";
 import { Labels, preferredLanguage } from "./labels.js";
 import { addRevocationList, loadTrustList, RevocationCache } from "./lists.js";
-import { decodeFile, scanCamera } from "./scanner.js";
+import { DecoderError, decodeFile, scanCamera } from "./scanner.js";
 import { ListStore } from "./store.js";
 import { verifyText } from "./verifier.js";
 import { renderLists, renderReport, translatePage } from "./view.js";
@@ -162,8 +162,8 @@ function wireActions() {
   $("photo").addEventListener("change", async (event) => {
     const [file] = event.target.files;
     if (!file) return;
-    const { text, unreadable } = await decodeFile(file).catch(() => ({ text: null }));
-    const status = unreadable ? "verifier.code_unreadable" : "verifier.no_code_found";
+    const { text, unreadable, failed } = await decodeFile(file).catch((error) => ({ text: null, failed: error instanceof DecoderError }));
+    const status = failed ? "verifier.decoder_unavailable" : unreadable ? "verifier.code_unreadable" : "verifier.no_code_found";
     $("scan-status").textContent = text ? "" : state.labels.term(status);
     if (text) await verifyAndShow(text);
     event.target.value = "";
@@ -183,9 +183,10 @@ function wireActions() {
       scanning = null;
       $("scan-status").textContent = "";
       if (text) await verifyAndShow(text);
-    } catch {
+    } catch (error) {
       scanning = null;
-      $("scan-status").textContent = state.labels.term("verifier.camera_unavailable");
+      const status = error instanceof DecoderError ? "verifier.decoder_unavailable" : "verifier.camera_unavailable";
+      $("scan-status").textContent = state.labels.term(status);
     }
   });
   $("export-fhir").addEventListener("click", async () => {

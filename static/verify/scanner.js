@@ -12,6 +12,9 @@ const CAMERA_EDGE = 1280;
 const PHOTO_EDGE = 2048;
 const NOTHING = { text: null, unreadable: false };
 
+/** The WebAssembly decoder could not run (its worker or .wasm missing or broken). */
+export class DecoderError extends Error {}
+
 let nativePromise = null;
 let nativeFailed = false;
 
@@ -41,7 +44,7 @@ class WasmDecoder {
       const waiting = this.pending.get(data.id);
       if (!waiting) return;
       this.pending.delete(data.id);
-      if (data.error) waiting.reject(new Error(`QR decoder failed: ${data.error}`));
+      if (data.error) waiting.reject(new DecoderError(`QR decoder failed: ${data.error}`));
       else waiting.resolve({ text: data.text, unreadable: data.unreadable });
     });
     // A worker that cannot start (script or .wasm missing) fails every decode waiting on it;
@@ -50,7 +53,7 @@ class WasmDecoder {
       event.preventDefault();
       this.worker.terminate();
       this.worker = null;
-      for (const waiting of this.pending.values()) waiting.reject(new Error("QR decoder unavailable"));
+      for (const waiting of this.pending.values()) waiting.reject(new DecoderError("QR decoder unavailable"));
       this.pending.clear();
     });
     return this.worker;
@@ -105,7 +108,8 @@ async function readCode(source, maxEdge) {
 /** Decode the QR code in an image file (a photo taken or picked on the phone):
  * `{ text, unreadable }`, text null when no code was read. */
 export async function decodeFile(file) {
-  const bitmap = await createImageBitmap(file);
+  const bitmap = await createImageBitmap(file).catch(() => null);
+  if (!bitmap) return NOTHING; // not a picture this browser can open
   try {
     const read = await readCode(bitmap, PHOTO_EDGE);
     // A still photo is worth a second opinion when the browser's own detector saw nothing.

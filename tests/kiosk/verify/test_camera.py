@@ -6,6 +6,7 @@ code too damaged to read for a second, then the printed card, over and over."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Iterator
 from dataclasses import replace
@@ -219,5 +220,69 @@ def test_the_page_requests_nothing_outside_its_own_origin(camera: Browser, site:
             assert outside == []
         paths = {urlsplit(url).path for url in requested}
         assert {WORKER, f"/static/verify/vendor/{VENDORED_WASM}"} <= paths
+    finally:
+        context.close()
+
+
+def test_a_photo_of_an_unreadable_code_says_so(
+    camera: Browser, site: Site, issued: IssuedCard
+) -> None:
+    page = open_page(camera, site)
+    try:
+        photo = io.BytesIO()
+        damaged(qr.make_symbol(issued.qr_text)).save(photo, "PNG")
+        page.set_input_files(
+            "#photo",
+            files=[{"name": "card.png", "mimeType": "image/png", "buffer": photo.getvalue()}],
+        )
+        page.wait_for_function(
+            f"() => document.getElementById('scan-status').textContent.startsWith('{UNREADABLE}')"
+        )
+        assert page.is_hidden("#result")
+    finally:
+        page.context.close()
+
+
+def test_a_file_that_is_no_picture_finds_no_code(camera: Browser, site: Site) -> None:
+    page = open_page(camera, site)
+    try:
+        page.set_input_files(
+            "#photo", files=[{"name": "card.png", "mimeType": "image/png", "buffer": b"%PDF-1.7"}]
+        )
+        page.wait_for_function(
+            "() => document.getElementById('scan-status').textContent.startsWith('No QR code')"
+        )
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("missing", [WORKER, f"/static/verify/vendor/{VENDORED_WASM}"])
+@pytest.mark.parametrize("source", ["camera", "photo"])
+def test_a_decoder_that_cannot_start_is_said(
+    camera: Browser, site: Site, issued: IssuedCard, missing: str, source: str
+) -> None:
+    # No service worker here, so the browser's own network layer can lose the file.
+    context = camera.new_context(viewport=PHONE, locale="en-GB", service_workers="block")
+    context.grant_permissions(["camera"], origin=site.base)
+    context.add_init_script(DETECTORS["absent"])
+    context.route(f"{site.base}{missing}", lambda route: route.fulfill(status=404, body=""))
+    try:
+        page = context.new_page()
+        page.goto(f"{site.base}/V")
+        page.wait_for_selector("html[data-ready=true]")
+        if source == "camera":
+            page.click("#camera")
+        else:
+            photo = io.BytesIO()
+            qr_image(qr.make_symbol(issued.qr_text)).save(photo, "PNG")
+            page.set_input_files(
+                "#photo",
+                files=[{"name": "card.png", "mimeType": "image/png", "buffer": photo.getvalue()}],
+            )
+        page.wait_for_function(
+            "() => document.getElementById('scan-status').textContent"
+            ".startsWith('QR reader unavailable')"
+        )
+        assert page.is_hidden("#result")
     finally:
         context.close()
