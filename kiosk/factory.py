@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, redirect, url_for
+from flask import Flask, Response, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -35,6 +35,14 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+# The verifier page decodes QR codes with zxing-cpp compiled to WebAssembly, in a worker: the
+# page and its decoder worker (a worker takes the policy of its script's response, or in older
+# browsers the page's) may compile WebAssembly. Still no eval, no inline script, no other
+# origin; every other response keeps the strict policy.
+VERIFIER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';"
+)
+WASM_PATHS = frozenset({"/V", "/V/decode-worker.js"})
 
 
 def build_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -102,7 +110,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault(
+            "Content-Security-Policy",
+            VERIFIER_CONTENT_SECURITY_POLICY
+            if request.path in WASM_PATHS
+            else CONTENT_SECURITY_POLICY,
+        )
         headers.setdefault("X-Content-Type-Options", "nosniff")
         # same-origin, not no-referrer: Flask-WTF's CSRF check needs a Referer over HTTPS,
         # and a Referer never carries the URL fragment that holds a card's data.

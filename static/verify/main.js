@@ -10,7 +10,7 @@ import { cardBundle } from "./fhir.js";
 import { Labels, preferredLanguage } from "./labels.js";
 import { loadTerminology } from "./terminology.js";
 import { addRevocationList, loadTrustList, RevocationCache } from "./lists.js";
-import { decodeFile, scanCamera } from "./scanner.js";
+import { DecoderError, decodeFile, scanCamera } from "./scanner.js";
 import { ListStore } from "./store.js";
 import { verifyText } from "./verifier.js";
 import { renderLists, renderReport, translatePage } from "./view.js";
@@ -24,7 +24,6 @@ const config = {
   labelsUrl: root.dataset.labelsUrl,
   terminologyUrl: root.dataset.terminologyUrl,
   recordUrl: root.dataset.recordUrl,
-  vendorUrl: root.dataset.vendorUrl,
   swUrl: root.dataset.swUrl,
 };
 const LANGUAGE_KEY = "ehcard.verifier.language";
@@ -196,8 +195,9 @@ function wireActions() {
   $("photo").addEventListener("change", async (event) => {
     const [file] = event.target.files;
     if (!file) return;
-    const text = await decodeFile(file, config.vendorUrl).catch(() => null);
-    $("scan-status").textContent = text ? "" : state.labels.term("verifier.no_code_found");
+    const { text, unreadable, failed } = await decodeFile(file).catch((error) => ({ text: null, failed: error instanceof DecoderError }));
+    const status = failed ? "verifier.decoder_unavailable" : unreadable ? "verifier.code_unreadable" : "verifier.no_code_found";
+    $("scan-status").textContent = text ? "" : state.labels.term(status);
     if (text) await verifyAndShow(text);
     event.target.value = "";
   });
@@ -210,14 +210,16 @@ function wireActions() {
     }
     $("scan-status").textContent = state.labels.term("verifier.scanning");
     try {
-      scanning = scanCamera($("viewfinder"), config.vendorUrl);
+      const onUnreadable = () => ($("scan-status").textContent = state.labels.term("verifier.code_unreadable"));
+      scanning = scanCamera($("viewfinder"), { onUnreadable });
       const text = await scanning.result;
       scanning = null;
       $("scan-status").textContent = "";
       if (text) await verifyAndShow(text);
-    } catch {
+    } catch (error) {
       scanning = null;
-      $("scan-status").textContent = state.labels.term("verifier.camera_unavailable");
+      const status = error instanceof DecoderError ? "verifier.decoder_unavailable" : "verifier.camera_unavailable";
+      $("scan-status").textContent = state.labels.term(status);
     }
   });
   $("export-fhir").addEventListener("click", async () => {

@@ -15,18 +15,24 @@ const BOARD_MODULES = [
   "board.js", "board-doctor.js", "board-holder.js", "board-body.js", "board-faces.js",
   "board-pictograms.js", "board-speech.js", "board-svg.js", "board-words.js",
 ];
+// zxing-cpp's reader (the worker's decoder): its glue modules and its WebAssembly.
+const ZXING = "vendor/zxing-wasm-3.1.8/dist/";
+const DECODER = [`${ZXING}es/reader/index.js`, `${ZXING}es/share.js`, `${ZXING}reader/zxing_reader.wasm`];
+// The decoder worker lives in this worker's scope, so that what it loads is served from here.
+const WORKER = "/V/decode-worker.js";
 const LANGUAGES = ["fr", "en", "ar", "fa", "ps", "ti", "uk", "ru", "es", "pt", "ka"];
 
 function shellUrls() {
   const versioned = (name) => `${STATIC}${name}?v=${VERSION}`;
   return [
     "/V",
+    WORKER,
     versioned("verify.css"),
     versioned("board.css"),
     ...BOARD_MODULES.map((name) => `${STATIC}${name}`),
     ...MODULES.map((name) => (name === "main.js" ? versioned(name) : `${STATIC}${name}`)),
     `${STATIC}vendor/noble-ed25519.js`,
-    `${STATIC}vendor/jsQR.js`,
+    ...DECODER.map((name) => `${STATIC}${name}`),
     "/static/ehcard.css",
     ...LANGUAGES.map((code) => `/V/labels-${code}.json`),
     "/V/terminology.json",
@@ -91,6 +97,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(listResponse(event.request));
   } else if (
     url.pathname === "/V" ||
+    url.pathname === WORKER ||
     url.pathname.startsWith(STATIC) ||
     url.pathname.startsWith("/V/labels-") ||
     url.pathname === "/V/terminology.json"

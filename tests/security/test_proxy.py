@@ -39,3 +39,14 @@ def test_every_sign_in_and_pin_path_is_rate_limited_by_nginx(deployment: Deploym
         statuses = [deployment.post(path, data={"username": "x"}).status_code for _ in range(16)]
         assert 429 in statuses, f"{path} is not rate limited: {statuses}"
     assert 429 not in [deployment.get("/kiosk/").status_code for _ in range(20)]
+
+
+def test_nginx_serves_the_verifier_decoder_as_webassembly(deployment: Deployment) -> None:
+    """Browsers compile a .wasm as it streams in only when it comes as application/wasm."""
+    path = "/static/verify/vendor/zxing-wasm-3.1.8/dist/reader/zxing_reader.wasm"
+    response = deployment.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/wasm"
+    assert response.content[:4] == b"\0asm"
+    worker = deployment.get("/V/decode-worker.js")  # from the app: its policy allows the .wasm
+    assert "'wasm-unsafe-eval'" in worker.headers["Content-Security-Policy"]

@@ -80,6 +80,14 @@ def service_worker() -> Response:
     return response
 
 
+@bp.get("/decode-worker.js")
+def decode_worker() -> Response:
+    """The page's QR decoder worker. Served under /V, not /static/, because a worker belongs to
+    the service worker whose scope holds its own URL: here it and everything it loads (the
+    zxing-cpp glue and .wasm) are the service worker's, so they come from its cache offline."""
+    return _cacheable((ASSETS / "decode-worker.js").read_bytes(), "text/javascript", "no-cache")
+
+
 @bp.get("/labels-<lang>.json")
 def labels(lang: str) -> Response:
     if lang not in UI_LANGUAGES:

@@ -145,3 +145,35 @@ def test_revocation_list_of_an_issuer_this_server_does_not_hold_is_not_found(
 ) -> None:
     response = requests.get(f"{site.base}/V/lists/revocations-{kid}.cbor", timeout=10)
     assert response.status_code == 404
+
+
+ZXING_WASM = "/static/verify/vendor/zxing-wasm-3.1.8/dist/reader/zxing_reader.wasm"
+
+
+def test_decoder_wasm_is_served_with_its_type_and_cache_headers(site: Site) -> None:
+    response = requests.get(f"{site.base}{ZXING_WASM}", timeout=10)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/wasm"  # streaming compilation
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-cache"  # revalidated; the folder is versioned
+    assert response.content[:4] == b"\0asm"
+    again = requests.get(
+        f"{site.base}{ZXING_WASM}", headers={"If-None-Match": response.headers["ETag"]}, timeout=10
+    )
+    assert again.status_code == 304
+
+
+def test_decoder_worker_may_compile_webassembly_and_nothing_else_may(site: Site) -> None:
+    worker = requests.get(f"{site.base}/V/decode-worker.js", timeout=10)
+    assert worker.status_code == 200
+    assert worker.headers["Content-Type"].startswith("text/javascript")
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert "/static/verify/vendor/zxing-wasm-" in worker.text
+    for path in ("/V", "/V/decode-worker.js"):
+        policy = requests.get(f"{site.base}{path}", timeout=10).headers["Content-Security-Policy"]
+        assert "script-src 'self' 'wasm-unsafe-eval';" in policy
+        assert "default-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    for path in ("/V/sw.js", "/static/verify/main.js", ZXING_WASM, "/kiosk/", "/staff/login"):
+        policy = requests.get(f"{site.base}{path}", timeout=10).headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy, path
+        assert "eval" not in policy, path

@@ -10,12 +10,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 VENDOR = ROOT / "static" / "verify" / "vendor"
 NODE_MODULES = ROOT / "node_modules"
+# zxing-wasm keeps its package layout (its reader imports ../share.js) in a versioned folder.
+ZXING = (
+    "zxing-wasm-" + json.loads((ROOT / "package.json").read_text())["dependencies"]["zxing-wasm"]
+)
 # vendored file -> (npm package, file inside the package)
 VENDORED = {
     "noble-ed25519.js": ("@noble/ed25519", "index.js"),
     "noble-ed25519.LICENSE": ("@noble/ed25519", "LICENSE"),
-    "jsQR.js": ("jsqr", "dist/jsQR.js"),
-    "jsQR.LICENSE": ("jsqr", "LICENSE"),
+    **{
+        f"{ZXING}/{inner}": ("zxing-wasm", inner)
+        for inner in (
+            "LICENSE",
+            "dist/es/reader/index.js",
+            "dist/es/share.js",
+            "dist/reader/zxing_reader.wasm",
+        )
+    },
 }
 
 
@@ -36,3 +47,16 @@ def test_vendored_versions_are_the_locked_ones() -> None:
         assert entry["integrity"].startswith("sha512-")
         installed = json.loads((NODE_MODULES / package / "package.json").read_text())
         assert installed["version"] == version
+
+
+def test_every_vendored_file_is_checked() -> None:
+    shipped = {p.relative_to(VENDOR).as_posix() for p in VENDOR.rglob("*") if p.is_file()}
+    assert shipped - {"build"} == set(VENDORED)
+
+
+def test_the_page_names_the_vendored_decoder_version() -> None:
+    """The worker imports, and the service worker keeps, the folder of the locked version."""
+    for script in ("decode-worker.js", "sw.js"):
+        source = (VENDOR.parent / script).read_text()
+        assert f"{ZXING}/dist/" in source
+        assert "zxing-wasm-" not in source.replace(f"{ZXING}/dist/", "")
