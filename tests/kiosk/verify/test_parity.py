@@ -190,7 +190,7 @@ def test_browser_python_and_the_vector_files_agree(verifier_page: EnginePage) ->
 
 
 def test_the_snomed_check_digit_agrees_with_python_on_every_id_and_its_neighbours(
-    verifier_page: Page,
+    verifier_page: EnginePage,
 ) -> None:
     ids = sorted(valuesets.allergies().concepts)
     # Every id, every other last digit, and every swap of two neighbouring digits.
