@@ -28,6 +28,7 @@ class Tile:
     group: str  # the pictogram key, used as a filter
     selected: bool
     shown: bool  # False when a filter hides it (a selected tile is always shown)
+    english: str = ""  # the English label, which the live filter matches too
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def tiles(
             value=value,
             label=concept.label(language),
             symbol=symbol(concept.pictogram),
+            english=concept.label("en"),
             group=concept.pictogram or "",
             selected=value in chosen,
             shown=value in chosen or _matches(concept, language, query, group),
