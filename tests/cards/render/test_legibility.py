@@ -10,6 +10,7 @@ marks are a dot or two on the consonant and must not touch the line below).
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 from PIL import Image
@@ -118,7 +119,7 @@ def test_ethiopic_on_58mm_is_large_and_spaced(fonts: FontSet, tigrinya_card: Iss
     assert floored.font("ethiopic", 1, False).size >= 20  # the floor under every Ethiopic line
     # White between each Ethiopic line's ink and the next line's.
     ordered = sorted(inked)
-    gaps = [b[0] - a[1] - 1 for a, b in zip(ordered, ordered[1:], strict=False) if b[0] > a[0]]
+    gaps = [b[0] - a[1] - 1 for a, b in pairwise(ordered) if b[0] > a[0]]
     assert gaps and min(gaps) >= ETHIOPIC_GAP_DOTS
 
 

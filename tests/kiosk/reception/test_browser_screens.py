@@ -76,7 +76,7 @@ def test_first_answer_tile_is_visible_without_scrolling(
         walk.shot(step)
         assert box["scrolled"] == 0
         # Whole, above the pinned answer buttons and inside the screen.
-        assert 0 <= box["top"] and box["bottom"] <= min(box["barTop"], box["height"]), box
+        assert box["top"] >= 0 and box["bottom"] <= min(box["barTop"], box["height"]), box
 
 
 TILE_OVERFLOWS = """() => Array.from(document.querySelectorAll('label.tile')).filter(tile => {

@@ -305,7 +305,8 @@ def test_every_question_of_the_flow_has_its_page_url_and_endpoint(kiosk_app: Fla
     for step in ("name", "birth", "blood", "contact", "languages", "sensitive", "pin"):
         assert rules[f"reception.{step}"] == (f"/kiosk/{step}", both)
     assert rules["reception.clinical"] == (
-        "/kiosk/<any(allergies, medications, conditions):clinical_list>", both
+        "/kiosk/<any(allergies, medications, conditions):clinical_list>",
+        both,
     )
     with kiosk_app.test_request_context():
         assert [step_url(step) for step in STEPS[:-1]] == [f"/kiosk/{step}" for step in STEPS[:-1]]
@@ -328,7 +329,9 @@ def test_a_wrong_phone_in_persian_digits_is_shown_back_as_typed(reviewing: Holde
 
 
 def test_spoken_languages_are_kept_in_the_order_tapped(holder: Holder) -> None:
-    holder.walk_to_review(languages={"code": ["fr", "ar", "ti"], "order": "ti fr ar", "action": "next"})
+    holder.walk_to_review(
+        languages={"code": ["fr", "ar", "ti"], "order": "ti fr ar", "action": "next"}
+    )
     review = holder.get("/kiosk/review").text
     row = review[review.index('data-field="languages"') :]
     assert row.index("ትግርኛ") < row.index("Français") < row.index("العربية")
