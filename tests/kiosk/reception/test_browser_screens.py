@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
+from cards import valuesets
 from tests.browsers import new_page
 from tests.kiosk.reception.test_browser import Walk
 
@@ -120,6 +121,10 @@ def test_spoken_languages_keep_the_order_tapped(browser: Browser, kiosk_url: str
             ".preview-row[data-field=languages] .preview-values:not(.card-language) bdi"
         )
         assert spoken.all_inner_texts() == ["ትግርኛ", "Français", "العربية"]
+        # Medicines were answered "I don't know": shown back so, the card's column says why.
+        medicines = page.locator(".preview-row[data-field=medications] .preview-values")
+        assert medicines.first.inner_text() == "I don't know"
+        assert medicines.last.inner_text().endswith(valuesets.term("state.not_asked", "fr"))
         # Back on the page, tapping one more adds it at the end.
         walk.tap(".preview-row[data-field=languages] a.change")
         walk.tap("label.tile:has(input[value='en'])")
