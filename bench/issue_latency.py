@@ -143,14 +143,14 @@ class Bench:
             receiving_language="fr",
             centre="Centre d'accueil de Paris 14e",
             profile=target,
-            measure=self.fonts,
+            measure=self.fonts.with_floors(target.legibility),  # as the print worker does
         )
 
     def issue(self, parsed: Any, language: str, target: PrinterProfile) -> bytes:
         layout = self.lay_out(self.sign(parsed), language, target)
         if target is CR80_300DPI:
             return card_pdf(*render_card(layout, self.fonts))
-        return escpos_job(thermal_strip(layout, self.fonts), target)
+        return escpos_job(thermal_strip(layout, self.fonts.with_floors(target.legibility)), target)
 
     def steps(self, parsed: Any, language: str) -> None:
         """Signing alone, then each step of a 58 mm print on its own, then whole issues."""
@@ -158,7 +158,8 @@ class Bench:
         self.time("sign only (baseline)", lambda: self.sign(parsed))
         issued = self.sign(parsed)
         layout = self.time("layout", lambda: self.lay_out(issued, language, default))
-        strip = self.time("render", lambda: thermal_strip(layout, self.fonts))
+        fonts = self.fonts.with_floors(default.legibility)
+        strip = self.time("render", lambda: thermal_strip(layout, fonts))
         self.time("ESC/POS encode", lambda: escpos_job(strip, default))
         for step, target in (
             (WARM_58, default),

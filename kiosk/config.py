@@ -86,6 +86,11 @@ class Settings:
         return timedelta(days=self.card_validity_days)
 
     @property
+    def holder_address(self) -> str:
+        """The holder pages on the centre's public host, printed on the recovery slip."""
+        return f"https://{self.card_host.lower()}/holder"
+
+    @property
     def clock_skew(self) -> timedelta:
         return timedelta(hours=self.clock_skew_hours)
 

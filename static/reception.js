@@ -132,6 +132,31 @@
     });
   }
 
+  // Spoken languages keep the order tapped: the first tapped is the first on the card.
+  function tapOrder() {
+    var order = document.getElementById("tap-order");
+    var grid = document.getElementById("tiles");
+    if (!order || !grid) {
+      return;
+    }
+    var tapped = order.value.split(" ").filter(function (code) {
+      return grid.querySelector('input[value="' + code + '"]:checked');
+    });
+    grid.querySelectorAll("input").forEach(function (box) {
+      if (box.checked && tapped.indexOf(box.value) === -1) {
+        tapped.push(box.value);
+      }
+      box.addEventListener("change", function () {
+        tapped = tapped.filter(function (code) { return code !== box.value; });
+        if (box.checked) {
+          tapped.push(box.value);
+        }
+        order.value = tapped.join(" ");
+      });
+    });
+    order.value = tapped.join(" ");
+  }
+
   function oneTap() {
     document.querySelectorAll("form.issue-form").forEach(function (form) {
       form.addEventListener("submit", function () {
@@ -179,6 +204,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     idleCountdown();
     liveFilter();
+    tapOrder();
     oneTap();
     printStatus();
   });

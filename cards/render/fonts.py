@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
 from cards.errors import CardError
+from cards.render.profiles import Legibility
 from cards.render.scripts import Run, Script, script_of, visual_order
 
 DEFAULT_FONT_DIRS = (Path("/usr/share/fonts"),)
@@ -140,14 +141,27 @@ def missing_glyphs(text: str, font_path: Path) -> set[str]:
 class FontSet:
     """The card's fonts, loaded once: splits text into runs, measures and draws them."""
 
-    def __init__(self, files: FontFiles) -> None:
+    def __init__(self, files: FontFiles, floors: Legibility | None = None) -> None:
         if not features.check("raqm"):
             raise FontError(
                 "Pillow has no libraqm: Arabic would print unshaped; install libraqm0",
                 code="no_raqm",
             )
         self.files = files
+        self.floors = floors or Legibility()
         self._cmaps = {family: _cmap(files.path(family, False)) for family in FONT_FILES}
+        self._variants: dict[Legibility, FontSet] = {}
+
+    def with_floors(self, floors: Legibility) -> FontSet:
+        """These fonts with `floors` (a printer profile's): measure and draw with the same."""
+        if floors == self.floors:
+            return self
+        if floors not in self._variants:
+            self._variants[floors] = FontSet(self.files, floors)
+        return self._variants[floors]
+
+    def leading(self, family: str) -> float:
+        return max(LEADING, dict(self.floors.leading).get(family, 0.0))
 
     def has_glyph(self, family: str, char: str) -> bool:
         return char.isspace() or char in INVISIBLE or ord(char) in self._cmaps[family]
@@ -227,7 +241,8 @@ class FontSet:
         return runs
 
     def font(self, family: str, size: int, bold: bool) -> ImageFont.FreeTypeFont:
-        scaled = max(1, round(size * SIZE_FACTOR.get(family, 1.0)))
+        floor = dict(self.floors.size_dots).get(family, 1)
+        scaled = max(floor, round(size * SIZE_FACTOR.get(family, 1.0)))
         return _load(self.files.path(family, bold), scaled)
 
     def extent(self, text: str, size: int, *, bold: bool = False, rtl: bool = False) -> LineExtent:
@@ -330,7 +345,8 @@ def _extent(fonts: FontSet, text: str, size: int, bold: bool, rtl: bool) -> Line
     return LineExtent(
         width=sum(width for _, width, _ in placed),
         ascent=max(a for a, _ in metrics),
-        descent=max(d for _, d in metrics) + round(LEADING * size),
+        descent=max(d for _, d in metrics)
+        + max(round(fonts.leading(family) * size) for family in families),
     )
 
 

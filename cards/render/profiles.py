@@ -24,6 +24,15 @@ class Orientation(Enum):
 
 
 @dataclass(frozen=True)
+class Legibility:
+    """Floors under a font family's size and line spacing, for a printer whose small
+    print is hard to read (a 58 mm roll prints a card at 80% of its text size)."""
+
+    size_dots: tuple[tuple[str, int], ...] = ()  # family -> smallest font size, in dots
+    leading: tuple[tuple[str, float], ...] = ()  # family -> space under a line, x font size
+
+
+@dataclass(frozen=True)
 class PrinterProfile:
     name: str
     dots_wide: int
@@ -36,6 +45,7 @@ class PrinterProfile:
     # decode), down to the narrowest readable modules only before lists are summarised.
     qr_max_mm: float = 34.0
     qr_min_mm: float = 30.0
+    legibility: Legibility = Legibility()
 
     def __post_init__(self) -> None:
         if not 0 <= self.margin_dots * 4 < self.dots_wide:
@@ -69,6 +79,14 @@ THERMAL_58MM = PrinterProfile(
     # As wide as leaves the card code and expiry their column beside it.
     qr_max_mm=28.0,
     qr_min_mm=28.0,
+    legibility=Legibility(
+        # A pictogram (💊, 🫁, 🥜) needs strokes two dots wide to survive a thermal head:
+        # at least 3 mm (24 dots) of ink, which Symbola draws from a 30-dot font.
+        size_dots=(("symbols", 30), ("ethiopic", 20)),
+        # Ethiopic vowels are marks a dot or two wide on the consonant: a font of at least
+        # 20 dots (7 pt, the card's value size at full scale) and more space between lines.
+        leading=(("ethiopic", 0.3),),
+    ),
 )
 # 80 mm roll, 72 mm head: each side is printed across the roll, as tall as a card.
 THERMAL_80MM = PrinterProfile(

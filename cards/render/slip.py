@@ -2,7 +2,9 @@
 
 The recovery code lets the holder read who opened their record, mask items
 and ask for a reissue; it must never be on the card, so it gets its own
-print-out, cut off from the card, in the same two languages.
+print-out, cut off from the card, in the same two languages. It says where
+the code is used (the centre's holder pages) in the holder's language and in
+English, the language a helper anywhere is likeliest to read.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ TEXT = Style(6.5)
 LABEL = Style(6)
 CODE = Style(8, bold=True)
 RECOVERY = Style(12, bold=True)
+ADDRESS = Style(7.5, bold=True)
 # Never taller than this: the slip is a strip of a roll, not a document.
 MAX_SLIP_MM = 120.0
 
@@ -46,12 +49,14 @@ def layout_slip(
     holder_language: str,
     receiving_language: str,
     centre: str,
+    holder_address: str,
     profile: PrinterProfile,
     measure: TextMeasure,
 ) -> Side:
     """The slip for `profile`, as tall as its text needs."""
     # The slip is the holder's: their language first.
     languages = Languages(first=holder_language, second=receiving_language)
+    where = Languages(first=holder_language, second="en").term("slip.where")
     margin = profile.margin_dots
     limit = profile.dots(MAX_SLIP_MM)
     for scale in SCALES:
@@ -80,6 +85,11 @@ def layout_slip(
         for phrase in languages.term("slip.instructions").phrases:
             column.text(phrase, TEXT)
             column.gap(1)
+        column.gap(1)
+        for phrase in where.phrases:
+            column.text(phrase, TEXT)
+        column.text(Phrase(holder_address, "en"), ADDRESS)
+        column.gap(2)
         column.text(Phrase(centre, receiving_language), LABEL)
         if column.fits:
             return Side(profile.dots_wide, column.y + margin, tuple(column.items))

@@ -150,9 +150,14 @@ function renderCard(card, labels, { online, recordUrl, recordKey }) {
   const contact = $("contact");
   contact.replaceChildren();
   if (card.emergency_contact) {
-    const link = element("a", "tel", `${card.emergency_contact.name} ${card.emergency_contact.phone}`);
+    // Name and number each in their own isolate: beside Arabic, "+336…" stays left to right.
+    const link = element("a", "tel");
+    const name = element("bdi", "contact-name", card.emergency_contact.name);
+    name.dir = "auto";
+    const phone = element("bdi", "phone", card.emergency_contact.phone);
+    phone.dir = "ltr";
+    link.append(name, " ", phone);
     link.href = `tel:${card.emergency_contact.phone}`;
-    link.dir = "ltr";
     contact.append(`${labels.term("field.emergency_contact")}: `, link);
     const name = card.emergency_contact.name;
     const spelled = latinLine(name, null, labels.namesLatin, labels.icao9303);

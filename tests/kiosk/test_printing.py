@@ -10,17 +10,19 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from flask import Flask
-from PIL import Image
+from PIL import Image, ImageChops
 from sqlalchemy import select, text
 
 from app import create_app
+from cards.render.image import render_side, to_thermal
+from cards.render.slip import layout_slip
 from kiosk.context import Services
 from kiosk.db import session_scope
 from kiosk.domain.clock import MovableClock
 from kiosk.domain.printing import queue as printing
 from kiosk.domain.printing.printers import FileSpool, NetworkPrinter
 from kiosk.domain.printing.queue import JobStatus, PrintJobError
-from kiosk.domain.printing.worker import MAX_ATTEMPTS, PrintWorker
+from kiosk.domain.printing.worker import MAX_ATTEMPTS, PrintSetup, PrintWorker
 from kiosk.models.printing import PrintJobRow
 from kiosk.models.registry import CardRow
 from signing.issuance import IssuedCard
@@ -343,3 +345,28 @@ def test_the_file_earlier_versions_printed_every_job_to_is_erased(tmp_path: Path
     app = create_app({"instance": tmp_path / "instance", "TESTING": True})
     app.extensions["ehcard"].engine.dispose()
     assert not legacy.exists()
+
+
+def test_slip_prints_the_address_of_the_holder_pages_from_the_settings(
+    services: Services, worker: PrintWorker, fake_printer: FakePrinter
+) -> None:
+    settings = services.settings
+    assert settings.holder_address == f"https://{settings.card_host.lower()}/holder"
+    code = issue(services).card.card_code
+    with session_scope(services.sessions) as session:
+        printing.enqueue_slip(session, code, "K7PQX2MV9RTABC3D", holder_language="fa")
+    worker.run_once()
+    (printed,) = fake_printer.printed
+    setup = PrintSetup.from_settings(settings)
+
+    def slip_for(address: str) -> Image.Image:
+        side = layout_slip(
+            code, "K7PQX2MV9RTABC3D", holder_language="fa",
+            receiving_language=setup.receiving_language, centre=setup.centre,
+            holder_address=address, profile=setup.profile, measure=setup.fonts,
+        )  # fmt: skip
+        return to_thermal(render_side(side, setup.fonts)).convert("L")
+
+    printed = printed.convert("L").crop((0, 0, setup.profile.dots_wide, slip_for("").height))
+    assert ImageChops.difference(printed, slip_for(settings.holder_address)).getbbox() is None
+    assert ImageChops.difference(printed, slip_for("https://elsewhere/holder")).getbbox()

@@ -47,12 +47,14 @@ LEGACY_PRINTER_FILE = "printer.escpos"  # the file printer before the spool
 
 @dataclass(frozen=True)
 class PrintSetup:
-    """What a job is rendered with: the printer's profile, the card language, the centre."""
+    """What a job is rendered with: the printer's profile, the card language, the centre
+    and the address of its holder pages."""
 
     profile: PrinterProfile
     receiving_language: str
     centre: str
     fonts: FontSet
+    holder_address: str
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PrintSetup:
@@ -61,11 +63,14 @@ class PrintSetup:
                 f"EHCARD_PRINTER_PROFILE {settings.printer_profile!r} is not one of "
                 f"{', '.join(THERMAL_PROFILES)}"
             )
+        profile = printer_profile(settings.printer_profile)
         return cls(
-            profile=printer_profile(settings.printer_profile),
+            profile=profile,
             receiving_language=settings.card_language,
             centre=settings.centre_name,
-            fonts=card_fonts(settings),
+            # Laid out and drawn with the same floors: what is measured is what prints.
+            fonts=card_fonts(settings).with_floors(profile.legibility),
+            holder_address=settings.holder_address,
         )
 
 
@@ -91,6 +96,7 @@ def render_job(kind: str, data: dict[str, str], setup: PrintSetup) -> bytes:
         holder_language=language,
         receiving_language=setup.receiving_language,
         centre=setup.centre,
+        holder_address=setup.holder_address,
         profile=setup.profile,
         measure=setup.fonts,
     )

@@ -1,12 +1,15 @@
 """The review screen's content: what the card will print, in the holder's and the card's language.
 
 Headings, states and labels are the card's own words (terms.json and the
-value sets), so the holder reviews exactly the text that is printed.
+value sets), so the holder reviews exactly the text that is printed; only
+"I don't know" is shown back in the holder's column as the holder tapped it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from flask_babel import gettext as _
 
 from cards import valuesets
 from cards.spelling import latin_line
@@ -83,7 +86,14 @@ def sections(answers: Answers, holder_language: str, card_language: str) -> list
         private = set(answers.sensitive_codes(clinical_list))
         value_set = choices.VALUE_SETS[clinical_list]()
         if codes is None:
-            items = [_state("not_asked", holder_language, card_language)]
+            # The holder's own answer, shown back as tapped; the card prints "not asked".
+            items = [
+                Item(
+                    symbol="",
+                    holder_text=_("I don't know"),
+                    card_text=term("state.not_asked", card_language),
+                )
+            ]
         elif not codes:
             items = [_state("none_known", holder_language, card_language)]
         else:

@@ -121,7 +121,7 @@ def _clinical_page(clinical_list: str, answers: Answers) -> dict[str, Any]:
 
 
 def _languages_page(_step: str, answers: Answers) -> dict[str, Any]:
-    return {"tiles": choices.language_tiles(answers.languages)}
+    return {"tiles": choices.language_tiles(answers.languages), "chosen": answers.languages}
 
 
 def _sensitive_page(_step: str, answers: Answers) -> dict[str, Any]:

@@ -31,6 +31,11 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _PHONE_SEPARATORS = str.maketrans("", "", " -.()/\u00a0")
 
 
+def _ascii_digits(typed: str) -> str:
+    """Digits from any script as 0-9: a Persian or Arabic keyboard types ۱۲۳ or ١٢٣."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in typed)
+
+
 def _clean(text: str) -> str:
     """NFC, single spaces, no ends: what touch keyboards add is not the holder's fault."""
     return " ".join(unicodedata.normalize("NFC", text).split())
@@ -89,7 +94,9 @@ def check_name_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answer
 def check_birth_step(
     form: MultiDict[str, str], answers: Answers, *, today: date
 ) -> tuple[Answers, Errors]:
-    year, month, day = (form.get(k, "").strip()[:4] for k in ("year", "month", "day"))
+    year, month, day = (
+        _ascii_digits(form.get(k, "").strip())[:4] for k in ("year", "month", "day")
+    )
     answers = replace(answers, birth_year=year, birth_month=month, birth_day=day)
     if not year:
         return answers, {"birth": _("Please choose the year you were born.")}
@@ -153,7 +160,7 @@ def check_clinical_step(
 
 
 def normalise_phone(raw: str) -> str:
-    phone = raw.strip().translate(_PHONE_SEPARATORS)
+    phone = _ascii_digits(raw.strip()).translate(_PHONE_SEPARATORS)
     return "+" + phone[2:] if phone.startswith("00") else phone
 
 
@@ -178,11 +185,6 @@ def check_contact_step(form: MultiDict[str, str], answers: Answers) -> tuple[Ans
     if errors:
         return answers, errors
     return replace(answers, contact_phone=phone), {}
-
-
-def _ascii_digits(typed: str) -> str:
-    """Digits from any script as 0-9: a Persian or Arabic keyboard types ۱۲۳ or ١٢٣."""
-    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in typed)
 
 
 def check_pin_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:
@@ -215,7 +217,14 @@ def check_pin_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers
 
 
 def check_languages_step(form: MultiDict[str, str], answers: Answers) -> tuple[Answers, Errors]:
+    """The languages in the order tapped: the first is the card's first spoken language.
+
+    reception.js posts that order in `order`; without it, languages chosen before keep
+    their place and new ones follow in list order.
+    """
     codes = list(dict.fromkeys(form.getlist("code")))
+    order = [*form.get("order", "").split(), *answers.languages]
+    codes.sort(key=lambda code: order.index(code) if code in order else len(order))
     known = set(valuesets.languages().concepts)
     errors = _code_errors(codes, known, set(), choices.MAX_LANGUAGES)
     if errors:

@@ -64,6 +64,8 @@ def page() -> str:
         version=page_version(),
         labels_version=bundles_version(),
         languages=UI_LANGUAGES,
+        # The page is cached in English and translated in the browser, banner included.
+        banner_term="verifier.development",
     )
 
 

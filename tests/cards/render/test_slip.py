@@ -11,6 +11,7 @@ from cards.render.profiles import THERMAL_PROFILES, printer_profile
 from cards.render.slip import group_code, layout_slip
 
 RECOVERY = "K7PQX2MV9RTABC3D"
+ADDRESS = "https://ehc.example.org/holder"
 
 
 @pytest.mark.parametrize("profile_name", THERMAL_PROFILES)
@@ -21,7 +22,8 @@ def test_slip_holds_both_codes_and_the_instructions_in_two_languages(
     profile = printer_profile(profile_name)
     side = layout_slip(
         "04HMA-SW9NF", RECOVERY, holder_language=language, receiving_language="fr",
-        centre="Centre d'accueil de Paris", profile=profile, measure=fonts,
+        centre="Centre d'accueil de Paris", holder_address=ADDRESS, profile=profile,
+        measure=fonts,
     )  # fmt: skip
     lines = [item for item in side.items if isinstance(item, TextItem)]
     texts = [line.text for line in lines]
@@ -31,6 +33,10 @@ def test_slip_holds_both_codes_and_the_instructions_in_two_languages(
     printed = " ".join(texts)
     for words in (valuesets.term("slip.title", language), valuesets.term("slip.title", "fr")):
         assert all(word in printed for word in words.split())
+    # Where to use the code: the holder pages' address, said in the holder's language and English.
+    assert ADDRESS in texts
+    for where in (valuesets.term("slip.where", language), valuesets.term("slip.where", "en")):
+        assert all(word in printed for word in where.split())
     for line in lines:
         assert line.x >= profile.margin_dots
         assert line.x + line.width <= profile.dots_wide - profile.margin_dots

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,7 +205,28 @@ def test_none_and_i_dont_know_are_different_answers(holder: Holder) -> None:
     holder.answer("medications", {"action": "unknown"})
     review = holder.get("/kiosk/review").text
     assert valuesets.term("state.none_known", "en") in review
-    assert valuesets.term("state.not_asked", "en") in review
+    # The holder's own answer in the holder's column; the card (French) prints "not asked".
+    assert "<bdi>I don&#39;t know</bdi>" in review
+    assert f"<bdi>{valuesets.term('state.not_asked', 'fr')}</bdi>" in review
+    assert valuesets.term("state.not_asked", "en") not in review
+
+
+# The "I don't know" button of each language, as the holder tapped it (the kiosk catalogue).
+I_DONT_KNOW = {
+    "ar": "لا أعرف", "fa": "نمی‌دانم", "ps": "نه پوهېږم", "ti": "ኣይፈልጥን", "uk": "Не знаю",
+    "ru": "Не знаю", "ka": "არ ვიცი", "es": "No lo sé", "pt": "Não sei", "en": "I don't know",
+    "fr": "Je ne sais pas",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", sorted(I_DONT_KNOW))
+def test_i_dont_know_is_shown_back_as_the_holders_answer(holder: Holder, language: str) -> None:
+    review = holder.walk_to_review(language).text  # medications: "I don't know"
+    row = review[review.index('data-field="medications"') :]
+    row = row[: row.index('class="button small change"')]
+    holder_column = row[: row.index("</ul>")]
+    assert f"<bdi>{I_DONT_KNOW[language]}</bdi>" in html.unescape(holder_column)
+    assert valuesets.term("state.not_asked", language) not in holder_column
 
 
 BAD_PHONES = ["0612345678", "+0612345678", "+33 6 12", "+33 6 12 34 56 78 90 12 34", "phone"]
@@ -285,7 +307,8 @@ def test_every_question_of_the_flow_has_its_page_url_and_endpoint(kiosk_app: Fla
     for step in ("name", "birth", "blood", "contact", "languages", "sensitive", "pin"):
         assert rules[f"reception.{step}"] == (f"/kiosk/{step}", both)
     assert rules["reception.clinical"] == (
-        "/kiosk/<any(allergies, medications, conditions):clinical_list>", both
+        "/kiosk/<any(allergies, medications, conditions):clinical_list>",
+        both,
     )
     with kiosk_app.test_request_context():
         assert [step_url(step) for step in STEPS[:-1]] == [f"/kiosk/{step}" for step in STEPS[:-1]]
@@ -362,3 +385,33 @@ def test_the_profile_stores_a_spelling_only_where_the_verifier_cannot_compute_it
 ) -> None:
     answers = Answers(name=name, name_latin=latin, latin_none=latin_none, birth_year="1990")
     assert answers.profile().get("name_latin") == stored
+
+
+def test_persian_and_arabic_indic_digits_count_as_digits_everywhere(holder: Holder) -> None:
+    review = holder.walk_to_review(
+        "fa",
+        birth={"year": "۱۹۹۴", "month": "۳", "day": "١٢"},
+        contact={"contact_name": "مریم", "contact_phone": "+۳۳ ۶ ۱۲ ۳۴ ۵۶ ۷۸"},
+        pin={"pin": "۴۲۸۶۱۳", "pin_again": "٤٢٨٦١٣"},
+    ).text
+    assert "<bdi>1994-03-12</bdi>" in review and "<bdi>+33612345678</bdi>" in review
+
+
+def test_a_wrong_phone_in_persian_digits_is_shown_back_as_typed(reviewing: Holder) -> None:
+    response = reviewing.answer("contact", {"contact_name": "مریم", "contact_phone": "۰۶۱۲۳۴۵۶۷۸"})
+    assert response.status_code == 422 and "contact_phone" in field_errors(response)
+    assert 'value="۰۶۱۲۳۴۵۶۷۸"' in response.text
+
+
+def test_spoken_languages_are_kept_in_the_order_tapped(holder: Holder) -> None:
+    holder.walk_to_review(
+        languages={"code": ["fr", "ar", "ti"], "order": "ti fr ar", "action": "next"}
+    )
+    review = holder.get("/kiosk/review").text
+    row = review[review.index('data-field="languages"') :]
+    assert row.index("ትግርኛ") < row.index("Français") < row.index("العربية")
+    # Without the page's script (no order posted), earlier choices keep their place.
+    holder.answer("languages", {"code": ["en", "fr", "ar", "ti"], "action": "next"})
+    row = holder.get("/kiosk/review").text
+    row = row[row.index('data-field="languages"') :]
+    assert row.index("ትግርኛ") < row.index("Français") < row.index("العربية") < row.index("English")
