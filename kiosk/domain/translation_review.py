@@ -21,7 +21,9 @@ from babel.messages.pofile import denormalize, read_po
 
 SOURCE_LANGUAGE = "en"
 UNREVIEWED_COMMENT = "Not yet reviewed by a native speaker."
-REVIEWED_COMMENT = re.compile(r"Reviewed by a native speaker: (?P<who>.+), (?P<date>\d{4}-\d{2}-\d{2})\.")
+REVIEWED_COMMENT = re.compile(
+    r"Reviewed by a native speaker: (?P<who>.+), (?P<date>\d{4}-\d{2}-\d{2})\."
+)
 UNREVIEWED, REVIEWED, UNMARKED = "unreviewed", "reviewed", "unmarked"
 JSON_FOLDER = Path("cards/valuesets/data")
 PO_FOLDERS = ("kiosk", "cards", "signing")
@@ -56,7 +58,7 @@ def _po(path: Path, name: str) -> Iterator[Translation]:
         catalogue = read_po(handle)
     for message in catalogue:
         # A plural entry's id and string are tuples: its key is the singular.
-        strings = (message.string,) if isinstance(message.string, str) else message.string
+        strings = (message.string,) if isinstance(message.string, str) else message.string or ()
         if not message.id or not any(strings):
             continue
         key = message.id if isinstance(message.id, str) else message.id[0]
@@ -156,7 +158,7 @@ def _mark_po(path: Path, message_ids: set[str]) -> None:
         start = ids[0]
         end = next(i for i in range(start + 1, len(lines) + 1)
                    if i == len(lines) or not lines[i].startswith('"'))  # fmt: skip
-        source = denormalize("\n".join([lines[start][len("msgid "):], *lines[start + 1 : end]]))
+        source = denormalize("\n".join([lines[start][len("msgid ") :], *lines[start + 1 : end]]))
         if source in message_ids:
             blocks[index] = f"# {UNREVIEWED_COMMENT}\n{block}"
     path.write_text("\n\n".join(blocks), "utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess  # nosec B404: sox, with arguments we build, never a shell
+import subprocess  # nosec B404 (sox, never a shell)
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def _sox() -> str:
 
 
 def _run(arguments: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(  # nosec B603: a fixed program and our own arguments
+    return subprocess.run(  # noqa: S603 # nosec B603 (sox, our own arguments)
         [_sox(), *arguments], capture_output=True, timeout=SOX_TIMEOUT_SECONDS, check=False
     )
 
@@ -59,7 +59,7 @@ def start_encoding(speeches: Sequence[Speech], folder: Path) -> subprocess.Popen
     for index, speech in enumerate(speeches):
         cuts += ([":", "newfile", ":"] if index else []) + ["trim", "0", f"{speech.sample_count}s"]
     source = ["-t", "raw", "-e", "signed-integer", "-b", "16", "-c", "1", "-r", str(rates.pop())]
-    return subprocess.Popen(  # nosec B603: a fixed program and our own arguments
+    return subprocess.Popen(  # noqa: S603 # nosec B603 (sox, our own arguments)
         [_sox(), *source, str(raw), *FORMAT, str(folder / "part.ogg"), *cuts],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

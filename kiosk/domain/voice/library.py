@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess  # nosec B404: the encoders' processes, handled in encoding.py
+import subprocess  # nosec B404 (the encoders, see encoding.py)
 import tempfile
 import time
 import unicodedata
@@ -202,7 +202,8 @@ def _synthesise(
         parts = encoding.finish_encoding(batch.process, batch.folder, len(batch.entries))
         files = [_store(cache, part) for part in parts]
         batch.folder.rmdir()
-        done.append((batch.language, [(*entry, f) for entry, f in zip(batch.entries, files)]))
+        made = zip(batch.entries, files, strict=True)
+        done.append((batch.language, [(*entry, file) for entry, file in made]))
 
     try:
         for language, items in wanted.items():

@@ -9,12 +9,13 @@ after `espeak_Terminate`: one instance per process, initialised on first use, us
 from __future__ import annotations
 
 import ctypes
-from array import array
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 LIBRARY = "libespeak-ng.so.1"
 _SYNCHRONOUS = 2  # AUDIO_OUTPUT_SYNCHRONOUS: samples come to the callback, nothing plays
@@ -65,7 +66,7 @@ class Synthesiser:
 
     def _collect(self, wav: object, count: int, _events: object) -> int:
         if count > 0:
-            self._chunks.append(ctypes.string_at(wav, count * 2))  # type: ignore[call-overload]
+            self._chunks.append(ctypes.string_at(cast(int, wav), count * 2))
         return 0
 
     def has_voice(self, voice: str) -> bool:

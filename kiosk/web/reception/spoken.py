@@ -75,9 +75,7 @@ def _labelled(message_id: str, labels: dict[str, str], shown: str | None = None)
 def _tile_messages() -> list[Message]:
     messages = []
     concepts = [
-        (name, concept)
-        for name in choices.VALUE_SETS
-        for concept in choices.regular_concepts(name)
+        (name, concept) for name in choices.VALUE_SETS for concept in choices.regular_concepts(name)
     ] + choices.sensitive_items()
     messages += [_labelled(f"{name}.{c.code}", c.labels) for name, c in concepts]
     pictograms = valuesets.pictograms()

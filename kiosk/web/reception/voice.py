@@ -31,7 +31,7 @@ def _reader() -> IndexReader:
     reader = current_app.extensions.get(_EXTENSION)
     if reader is None:
         reader = current_app.extensions[_EXTENSION] = IndexReader(services().settings.voice_cache)
-    return reader  # type: ignore[no-any-return]
+    return reader
 
 
 def language_voice(language: str) -> LanguageVoice | None:

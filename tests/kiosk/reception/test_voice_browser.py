@@ -73,7 +73,9 @@ def file_of(url: str) -> str:
     return url.rsplit("/", 1)[-1]
 
 
-def test_a_steps_prompt_and_a_tile_play_to_the_end(context: BrowserContext, voiced_url: str) -> None:
+def test_a_steps_prompt_and_a_tile_play_to_the_end(
+    context: BrowserContext, voiced_url: str
+) -> None:
     page = holder_page(context, voiced_url, "fr", "allergies")
     page.wait_for_selector(".speak-page:not(.hidden)")
     heading = page.locator("h1[data-said]")

@@ -33,9 +33,8 @@ def build_session_voice(folder: Path) -> VoiceBuild:
     messages = [m for m in kiosk_messages() if m.id.startswith(TESTED)]
     cache = folder / "voice-cache"
     report = library.build(cache, folder / "voice", messages, voices)
-    print(  # noqa: T201 - the figure the suite's budget needs, shown with -s or on failure
-        f"\nvoice build: {report.synthesised} files in {report.seconds:.1f} s"
-    )
+    # The figure the suite's budget needs, shown with -s.
+    print(f"\nvoice build: {report.synthesised} files in {report.seconds:.1f} s")
     return VoiceBuild(cache, messages, voices, report)
 
 
