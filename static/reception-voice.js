@@ -130,11 +130,17 @@
       });
       item.element.appendChild(button);
     });
+    // The page's speaker ends with the navigation bar (Back, Start over, Cancel); reading a
+    // page as it opens leaves it out: it is the same on every page.
+    var nav = kiosk.querySelector(".kiosk-nav");
+    var navigation = nav ? findSaid(nav, map.audio, noDigits).map(function (item) {
+      return { element: item.element, url: base + item.file };
+    }) : [];
     var pageButton = kiosk.querySelector(".speak-page");
     if (pageButton && reading.length) {
       pageButton.classList.remove("hidden");
       pageButton.addEventListener("click", function () {
-        speaker.say(shown());
+        speaker.say(shown().concat(navigation));
       });
     }
     if (kiosk.getAttribute("data-read-aloud") === "on") {

@@ -80,6 +80,8 @@ def test_a_steps_prompt_and_a_tile_play_to_the_end(
     page.wait_for_selector(".speak-page:not(.hidden)")
     heading = page.locator("h1[data-said]")
     assert heading.count() == 1
+    # Back, Start over and Cancel are read too, at the end of the page.
+    assert page.locator(".kiosk-nav [data-said]").count() == 3
     page.click(".speak-page")
     page.wait_for_function(PLAYED_TO_END, arg=1)
     played = page.evaluate("window.ended")
