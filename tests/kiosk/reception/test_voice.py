@@ -108,7 +108,7 @@ def test_voice_messages_lists_stable_ids() -> None:
     result = CliRunner().invoke(main, ["voice", "messages", "--language", "fr"])
     assert result.exit_code == 0, result.output
     lines = dict(line.split("\t", 1) for line in result.output.splitlines())
-    assert lines[page_message_id("Do you want a card?")] == "Voulez-vous une carte ?"
+    assert lines[page_message_id("Do you want a card?")] == "Voulez-vous une carte\u00a0?"
     assert lines["allergies.91936005"]  # a tile, by its code
     assert page_message_id("Do you want a card?").startswith("page.do-you-want-a-card-")
 
