@@ -17,6 +17,7 @@ import requests
 from click.testing import CliRunner
 from flask import Flask
 
+from cards import valuesets
 from kiosk.cli import main
 from kiosk.domain.voice import library
 from kiosk.domain.voice.library import SYNTHETIC, read_index
@@ -168,15 +169,15 @@ def test_recorded_files_override_the_synthetic_voice_over_http(
     app = build(instance, shared_database_url)
     try:
         with serving(app) as base:
-            for language, words, seconds in (
-                ("fr", "Voulez-vous une carte ?", 1.5),
-                ("ti", "ካርድ ትደልዩ ዶ?", 2.5),
-            ):
+            said = next(m for m in kiosk_messages() if m.id == about).shown
+            for language, seconds in (("fr", 1.5), ("ti", 2.5)):
+                words = library.normalise(said[language])
                 page = requests.get(f"{base}/kiosk/about?lang={language}", timeout=10).text
                 map_url = re.search(r'data-voice-map="([^"]+)"', page)
                 assert map_url
                 audio = requests.get(base + map_url.group(1), timeout=10).json()["audio"]
-                assert list(audio) == [words] if language == "ti" else words in audio
+                tigrinya = {words, str(valuesets.languages()["ti"].extra["native"])}
+                assert set(audio) == tigrinya if language == "ti" else words in audio
                 served = tmp_path / f"{language}.ogg"
                 served.write_bytes(
                     requests.get(f"{base}/kiosk/voice/{audio[words]}", timeout=10).content
