@@ -99,6 +99,16 @@ class Settings:
         return self.instance / "keys"
 
     @property
+    def voice_folder(self) -> Path:
+        """Recorded messages a centre drops in: <language>/<message id>.<extension>."""
+        return self.instance / "voice"
+
+    @property
+    def voice_cache(self) -> Path:
+        """The kiosk's audio files and their index, made by `ehcard voice build`."""
+        return self.instance / "voice-cache"
+
+    @property
     def instance_key_path(self) -> Path:
         return self.instance_key_file or self.keys_dir / "instance.key"
 

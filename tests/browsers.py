@@ -16,6 +16,8 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # The kiosk's voice reads a page aloud as it opens (the kiosk device sets the same flag).
+    "--autoplay-policy=no-user-gesture-required",
 )
 
 

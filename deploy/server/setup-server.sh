@@ -16,7 +16,8 @@ shift
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq python3-venv nginx libraqm0 fonts-noto-core fonts-symbola postgresql-client
+apt-get install -y -qq python3-venv nginx libraqm0 fonts-noto-core fonts-symbola postgresql-client \
+  espeak-ng sox libsox-fmt-all
 
 getent group ehcard >/dev/null || groupadd --system ehcard
 getent group ehcard-print >/dev/null || groupadd --system ehcard-print
@@ -50,6 +51,11 @@ chown -R ehcard:ehcard /var/lib/ehcard
 chmod 0700 /var/lib/ehcard /var/lib/ehcard/keys
 chown root:ehcard /etc/ehcard/ehcard.env
 chmod 0640 /etc/ehcard/ehcard.env
+# The kiosk's voice: made once, then only what changed (a centre's recordings go in
+# /var/lib/ehcard/voice/<language>/<message id>.<extension>; run it again after adding some).
+(set -a; . /etc/ehcard/ehcard.env; set +a
+ runuser -u ehcard -- /opt/ehcard/.venv/bin/ehcard --instance /var/lib/ehcard voice build) \
+  || echo "ehcard voice build: the kiosk runs without the audio named above" >&2
 
 install -m 0644 "$here/ehcard.service" /etc/systemd/system/ehcard.service
 install -m 0644 "$here/ehcard-print.service" /etc/systemd/system/ehcard-print.service

@@ -20,6 +20,8 @@ from kiosk.cli.admin import audit, backup, restore, user
 from kiosk.cli.keys import keys, trust
 from kiosk.cli.printing import print_worker, reprint
 from kiosk.cli.production import init_production_command
+from kiosk.cli.translations import translations
+from kiosk.cli.voice import voice
 from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.domain import audit as audit_log
 from kiosk.domain import clock
@@ -67,6 +69,7 @@ def main(ctx: click.Context, instance: Path) -> None:
 
 for command in (
     user, audit, backup, restore, keys, trust, print_worker, reprint, init_production_command,
+    voice, translations,
 ):  # fmt: skip
     main.add_command(command)
 

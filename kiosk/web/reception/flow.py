@@ -17,6 +17,7 @@ from kiosk.domain.accounts.users import StaffUser
 from kiosk.web.i18n import current_language
 from kiosk.web.reception import store
 from kiosk.web.reception.answers import CLINICAL_LISTS, STEPS, Answers
+from kiosk.web.reception.voice import voice_frame
 
 FLOW_KEY = "reception_flow"
 LANGUAGE_KEY = "lang"
@@ -36,7 +37,6 @@ NATIVE_NAMES = {
     "en": "English",
     "fr": "Français",
 }
-
 
 
 def now() -> datetime:
@@ -160,4 +160,5 @@ def frame() -> dict[str, Any]:
         "clinician": clinician(),
         "language_names": NATIVE_NAMES,
         "step_url": step_url,
+        **voice_frame(),
     }

@@ -18,6 +18,7 @@ from app import create_app
 from kiosk.models.reception import FlowRow
 from tests.databases import fresh_database
 from tests.holder import Holder
+from tests.kiosk.reception.voice import VoiceBuild, build_session_voice
 from tests.servers import serving
 
 
@@ -65,3 +66,9 @@ def reviewing(kiosk_url: str) -> Holder:
     holder = Holder(kiosk_url)
     holder.walk_to_review()
     return holder
+
+
+@pytest.fixture(scope="session")
+def voice_build(tmp_path_factory: pytest.TempPathFactory) -> VoiceBuild:
+    """The kiosk's audio, made once for the whole session (see tests/kiosk/reception/voice.py)."""
+    return build_session_voice(tmp_path_factory.mktemp("voice"))
