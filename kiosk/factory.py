@@ -18,11 +18,13 @@ from kiosk.context import Services, services, transaction
 from kiosk.domain.clock import Clock, SystemClock, today
 from kiosk.domain.keys import keyring as keyring_service
 from kiosk.domain.printing.worker import print_worker_for
+from kiosk.domain.publication.publisher import ListPublisher
 from kiosk.models.accounts import UserRow
 from kiosk.sessions import session_factory
 from kiosk.web.auth import init_auth
 from kiosk.web.errors import register_error_handlers
 from kiosk.web.i18n import init_i18n
+from kiosk.web.lists import init_lists
 from kiosk.web.records import init_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +67,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     sessions = session_factory(settings, engine, clock)
+    # Lists a crash left unpublished, or yesterday's: brought up to date once, here (the
+    # gunicorn master under --preload), before any worker serves them.
+    publisher = ListPublisher(settings, sessions, clock)
+    publisher.publish()
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, clock, stamp)
     app.extensions["ehcard.print_worker"] = print_worker_for(
         settings, sessions, clock, testing=testing
@@ -84,6 +90,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app, load_user)
     register_error_handlers(app)
     _register_blueprints(app, clock)
+    init_lists(app, publisher)
     init_records(app, settings)
 
     @app.before_request

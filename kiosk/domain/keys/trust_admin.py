@@ -30,6 +30,7 @@ from kiosk.domain.keys.keyring import (
     paths,
     trust_entry,
 )
+from kiosk.domain.publication.counters import mark_changed
 from signing.keys import load_private_key
 from signing.trust import (
     KeyStatus,
@@ -151,6 +152,7 @@ def import_signed(
         )
     record_event(session, "trust.import", actor=actor, details={"sequence": trust.sequence})
     switched = _install(settings, trust, document)
+    mark_changed(session)
     return ImportResult(trust.sequence, switched)
 
 
@@ -174,6 +176,8 @@ def _publish(
     document = sign_trust_list(trust, load_private_key(where["root_key"]))
     record_event(session, "trust.sign", actor=actor, details={"sequence": trust.sequence})
     _install(settings, trust, document)
+    # A new issuer key gets its (empty) revocation list published beside the others.
+    mark_changed(session)
     return True
 
 
