@@ -168,6 +168,8 @@ def _publish(
     session: Session, settings: Settings, trust: TrustList, *, actor: str, next_issuer: bytes | None
 ) -> bool:
     where = paths(settings)
+    # A new issuer key gets its (empty) revocation list published beside the others.
+    mark_changed(session)
     if next_issuer is not None:
         _write_atomically(where["pending_issuer"], (issuer_key_name(next_issuer) + "\n").encode())
     if not root_key_here(settings):
@@ -176,8 +178,6 @@ def _publish(
     document = sign_trust_list(trust, load_private_key(where["root_key"]))
     record_event(session, "trust.sign", actor=actor, details={"sequence": trust.sequence})
     _install(settings, trust, document)
-    # A new issuer key gets its (empty) revocation list published beside the others.
-    mark_changed(session)
     return True
 
 

@@ -38,7 +38,6 @@ NATIVE_NAMES = {
 }
 
 
-
 def now() -> datetime:
     return services().clock.now()
 

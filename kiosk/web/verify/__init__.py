@@ -44,7 +44,10 @@ def page_version() -> str:
     digest = hashlib.sha256(_assets_digest().encode())
     digest.update(bundles_version().encode())
     digest.update(services().keyring.root_public_key.raw)
-    digest.update(f"{settings.list_max_age_hours}/{settings.clock_skew_hours}".encode())
+    digest.update(
+        f"{settings.list_max_age_hours}/{settings.clock_skew_hours}/"
+        f"{settings.list_refresh_seconds}".encode()
+    )
     digest.update(str(settings.is_development).encode())
     return digest.hexdigest()[:16]
 
@@ -56,6 +59,7 @@ def page() -> str:
         "verify/page.html",
         root_key=services().keyring.root_public_key.raw.hex(),
         list_max_age_hours=settings.list_max_age_hours,
+        list_refresh_seconds=settings.list_refresh_seconds,
         skew_hours=settings.clock_skew_hours,
         version=page_version(),
         labels_version=bundles_version(),
