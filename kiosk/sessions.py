@@ -43,6 +43,10 @@ def publish_on_commit(factory: sessionmaker[Session], publisher: ListPublisher) 
     by every path that revokes, web or CLI, and only for what was committed."""
 
     def committed(session: Session) -> None:
+        # Fired for savepoints too: wait for the outermost transaction, the one that
+        # makes the change visible to the publisher's own session.
+        if session.get_nested_transaction() is not None:
+            return
         if not session.info.pop(LISTS_CHANGED, False):
             return
         try:
@@ -53,7 +57,8 @@ def publish_on_commit(factory: sessionmaker[Session], publisher: ListPublisher) 
             log.exception("the revocation lists could not be published after a change")
 
     def rolled_back(session: Session) -> None:
-        session.info.pop(LISTS_CHANGED, None)
+        if session.get_nested_transaction() is None:
+            session.info.pop(LISTS_CHANGED, None)
 
     event.listen(factory, "after_commit", committed)
     event.listen(factory, "after_rollback", rolled_back)

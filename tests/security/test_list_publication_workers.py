@@ -122,8 +122,8 @@ def test_a_reissue_in_one_worker_is_served_by_every_worker(deployment: Deploymen
     kid = issuer_kid(deployment)
     code = issue_card(deployment)
     deployment.add_user("lists-staff", PASSWORD, "staff")
-    console = Console(deployment.public_url)
-    console.http.verify = deployment.ca_file
+    console = Console(deployment.app_url)
+    console.http = deployment.direct()
     assert console.login("lists-staff", PASSWORD).status_code == 302
     before = published(deployment, kid)
     reissued = console.post(f"/staff/cards/{code}/reissue", {"profile_json": json.dumps(PROFILE)})
