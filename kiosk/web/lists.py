@@ -25,7 +25,7 @@ from signing.trust import load_trust_list
 
 JSON = "application/json"
 LISTS_EXTENSION = "ehcard.published_lists"
-KID_PATTERN = re.compile(r"^[0-9a-fA-F]{16}$")
+KID_PATTERN = re.compile(r"[0-9a-fA-F]{16}")
 # Whole numbers that fit a signed 64-bit counter.
 COUNTER_DIGITS = 18
 
@@ -46,7 +46,7 @@ def cache_control(settings: Settings) -> str:
 def issuer_kid(text: str, *, code: str) -> bytes:
     """The issuer kid of a list URL; `code` is the error when it is not one (the /V/ files
     answer 404 for a name that cannot exist, the API 400)."""
-    if not KID_PATTERN.match(text):
+    if not KID_PATTERN.fullmatch(text):
         raise ListRequestError(
             f"{text!r} is not an issuer key id: 16 hexadecimal digits", code=code
         )
