@@ -122,24 +122,22 @@ function fragmentText() {
   return text;
 }
 
-let refreshing = null;
+let lastRefresh = Promise.resolve(false);
 
-/** Fetch newer lists (one refresh at a time); resolves to whether any list changed. */
+/** Fetch newer lists, one refresh after the other (never two at once, and a caller always
+ * gets a refresh that started after its call); resolves to whether any list changed. */
 function refreshLists() {
-  if (!navigator.onLine) {
-    showLists();
-    return Promise.resolve(false);
-  }
-  refreshing ??= state.store
-    .refresh()
-    .then((changed) => {
+  const refresh = lastRefresh.then(async () => {
+    if (!navigator.onLine) {
       showLists();
-      return changed.length > 0;
-    })
-    .finally(() => {
-      refreshing = null;
-    });
-  return refreshing;
+      return false;
+    }
+    const changed = await state.store.refresh();
+    showLists();
+    return changed.length > 0;
+  });
+  lastRefresh = refresh.catch(() => false);
+  return refresh;
 }
 
 /** Refresh the lists and, if they changed, check the card shown again. */
