@@ -321,10 +321,7 @@ def revoke(settings: Settings, card: str, reason: str) -> None:
         registry.revoke_card(session, row, Reason[reason.upper()], today=today())
         code = row.card_code
         record_event(
-            session,
-            "card.revoke",
-            actor=audit_log.CLI,
-            subject=audit_log.card(code),
+            session, "card.revoke", actor=audit_log.CLI, subject=audit_log.card(code),
             details={"reason": reason},
         )
     click.echo(f"card {code} revoked ({reason}); its issuer's revocation list is published")

@@ -40,10 +40,7 @@ def user_add(
             session, username, password, role, display_name=display_name, facility=facility
         )
         record_event(
-            session,
-            "user.add",
-            actor=audit_log.CLI,
-            subject=audit_log.user(row.id),
+            session, "user.add", actor=audit_log.CLI, subject=audit_log.user(row.id),
             details={"role": role},
         )
     click.echo(f"user {username} ({role}) created")

@@ -26,7 +26,9 @@ class RecordRow(Base):
     pin_not_before: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     recovery_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
     recovery_failures: Mapped[int] = mapped_column(Integer, default=0)
-    recovery_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    recovery_locked_until: Mapped[datetime | None] = mapped_column(
+        UtcDateTime, nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 

@@ -281,5 +281,7 @@ def _refund_counter(session: Session, key: str) -> None:
 
 def _wait(session: Session, key: str, now: datetime, default: timedelta) -> timedelta:
     """How long the counter `key` stays locked."""
-    ends = session.scalar(select(LoginThrottleRow.locked_until).where(LoginThrottleRow.key == key))
+    ends = session.scalar(
+        select(LoginThrottleRow.locked_until).where(LoginThrottleRow.key == key)
+    )
     return ends - now if ends is not None and ends > now else default

@@ -87,7 +87,9 @@ def end_session(session: Session, token: str | None, reason: str, *, now: dateti
     if token:
         session.execute(
             update(StaffSessionRow)
-            .where(StaffSessionRow.token_hash == _digest(token), StaffSessionRow.ended_at.is_(None))
+            .where(
+                StaffSessionRow.token_hash == _digest(token), StaffSessionRow.ended_at.is_(None)
+            )
             .values(ended_at=now, end_reason=reason)
         )
 

@@ -83,7 +83,9 @@ def parse_typed_birth(text: str) -> BirthDate:
             return BirthDate(int(text))
         typed = _TYPED_DATE.match(text)
         born = (
-            date(int(typed[3]), int(typed[2]), int(typed[1])) if typed else date.fromisoformat(text)
+            date(int(typed[3]), int(typed[2]), int(typed[1]))
+            if typed
+            else date.fromisoformat(text)
         )
     except ValueError as exc:
         raise HolderSearchError(

@@ -56,7 +56,9 @@ def _served(
 ) -> tuple[list[ServedFile], int]:
     files = item_files(session, row)
     served = [
-        ServedFile(f.file_id, f.jwe, f.added_at) for f in files if include_masked or not f.masked
+        ServedFile(f.file_id, f.jwe, f.added_at)
+        for f in files
+        if include_masked or not f.masked
     ]
     return served, len(files) - len(served)
 
@@ -100,10 +102,7 @@ def open_with_pin(
             session, row, event="pin_failed", actor=audit.HOLDER_PIN, who="PIN", facility=facility
         )
         record_event(
-            session,
-            "record.open",
-            actor=audit.HOLDER_PIN,
-            subject=subject,
+            session, "record.open", actor=audit.HOLDER_PIN, subject=subject,
             details={"granted": False},
         )
     remaining = settings.record_pin_attempts - failures

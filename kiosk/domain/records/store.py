@@ -267,7 +267,9 @@ def rekey_record(
         )
         moved.masked = file_row.masked
     session.execute(
-        update(RecordAccessRow).where(RecordAccessRow.record_pk == old.id).values(record_pk=new.id)
+        update(RecordAccessRow)
+        .where(RecordAccessRow.record_pk == old.id)
+        .values(record_pk=new.id)
     )
     log_access(session, new, event="rekeyed", actor=audit.KIOSK, who=centre, facility=centre)
     record_event(

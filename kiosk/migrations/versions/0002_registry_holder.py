@@ -30,11 +30,6 @@ def downgrade() -> None:
     with op.batch_alter_table("cards") as table:
         table.drop_index("ix_cards_lookup_key_year")
         table.drop_index("ix_cards_lookup_key")
-        for column in (
-            "replaces",
-            "confirmed_fields",
-            "holder_sealed",
-            "lookup_key_year",
-            "lookup_key",
-        ):
+        for column in ("replaces", "confirmed_fields", "holder_sealed", "lookup_key_year",
+                       "lookup_key"):
             table.drop_column(column)

@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("staff_sessions") as table:
-        table.add_column(sa.Column("area", sa.String(16), nullable=False, server_default="console"))
+        table.add_column(
+            sa.Column("area", sa.String(16), nullable=False, server_default="console")
+        )
 
 
 def downgrade() -> None:

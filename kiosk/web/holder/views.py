@@ -133,7 +133,9 @@ def log() -> str:
     with transaction() as db:
         row = _record(db)
         entries = access_log(db, row)
-        record_event(db, "holder.log_view", actor=audit.HOLDER, subject=audit.record(row.record_id))
+        record_event(
+            db, "holder.log_view", actor=audit.HOLDER, subject=audit.record(row.record_id)
+        )
         erased = row.status == "erased"
     return render_template(
         "holder/log.html",

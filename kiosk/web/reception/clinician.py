@@ -63,6 +63,8 @@ def clinician_logout() -> ResponseReturnValue:
     if user is not None:
         with transaction() as db_session:
             end_session(db_session, session_token(), "logout", now=services().clock.now())
-            record_event(db_session, "user.logout", actor=audit.user(user.id), subject=audit.KIOSK)
+            record_event(
+                db_session, "user.logout", actor=audit.user(user.id), subject=audit.KIOSK
+            )
     end_signed_in()
     return redirect(url_for("reception.start"))

@@ -38,6 +38,7 @@ NATIVE_NAMES = {
 }
 
 
+
 def now() -> datetime:
     return services().clock.now()
 

@@ -71,7 +71,9 @@ def compromised(kid: str) -> Response:
     try:
         raw = bytes.fromhex(kid)
     except ValueError as exc:
-        raise trust_admin.TrustAdminError(f"{kid!r} is not a key id", code="unknown_key") from exc
+        raise trust_admin.TrustAdminError(
+            f"{kid!r} is not a key id", code="unknown_key"
+        ) from exc
     with transaction() as session:
         change = trust_admin.mark_compromised(
             session, services().settings, raw, actor=actor(), today=today(services().clock)

@@ -1,6 +1,7 @@
 """The console's blueprint and what its views share: the transaction, the audit actor,
 the end of sign-ins whose server-side session is over, the console's language."""
 
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, request

@@ -40,23 +40,19 @@ def _refusal(result: LoginResult) -> str:
     """What the page says: the same words whether or not the user name exists."""
     if result.outcome is Outcome.LOCKED:
         minutes = _minutes(result.retry_after)
-        return str(
-            ngettext(
-                "Too many failed sign-ins: this account is locked for %(num)d more minute. "
-                "An administrator can unlock it sooner.",
-                "Too many failed sign-ins: this account is locked for %(num)d more minutes. "
-                "An administrator can unlock it sooner.",
-                minutes,
-            )
-        )
+        return str(ngettext(
+            "Too many failed sign-ins: this account is locked for %(num)d more minute. "
+            "An administrator can unlock it sooner.",
+            "Too many failed sign-ins: this account is locked for %(num)d more minutes. "
+            "An administrator can unlock it sooner.",
+            minutes,
+        ))
     if result.outcome is Outcome.THROTTLED:
-        return str(
-            ngettext(
-                "Too many failed sign-ins from this device. Try again in %(num)d minute.",
-                "Too many failed sign-ins from this device. Try again in %(num)d minutes.",
-                _minutes(result.retry_after),
-            )
-        )
+        return str(ngettext(
+            "Too many failed sign-ins from this device. Try again in %(num)d minute.",
+            "Too many failed sign-ins from this device. Try again in %(num)d minutes.",
+            _minutes(result.retry_after),
+        ))
     if result.outcome is Outcome.DISABLED:
         return str(_("This account is disabled. Ask an administrator."))
     return str(_("Wrong user name or password."))
