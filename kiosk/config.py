@@ -40,6 +40,9 @@ class Settings:
     clock_skew_hours: int = 24
     # The verifier page warns (and still verifies) once its cached lists are older than this.
     list_max_age_hours: int = 72
+    # An open verifier page fetches newer lists this often (and when it comes back online
+    # or into view), and checks the card it shows again.
+    list_refresh_seconds: int = 300
     # tcp:HOST:PORT, usb:VID:PID, file:/dev/DEVICE; the file printer (a spool folder, unsafe in
     # production): file:FOLDER, or empty for the instance's spool/ folder.
     printer: str = ""
@@ -180,6 +183,8 @@ def load_settings(
     if not 1 <= settings.shl_location_seconds <= 3600:
         # The SMART Health Links specification caps `.files.location` lifetime at one hour.
         raise ConfigError("EHCARD_SHL_LOCATION_SECONDS must be between 1 and 3600")
+    if not 5 <= settings.list_refresh_seconds <= 86400:
+        raise ConfigError("EHCARD_LIST_REFRESH_SECONDS must be between 5 and 86400")
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
     if settings.printer_file_unsafe not in (0, 1):

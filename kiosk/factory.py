@@ -20,11 +20,13 @@ from kiosk.domain.clock import Clock, SystemClock, today
 from kiosk.domain.keys import keyring as keyring_service
 from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.domain.printing.worker import print_worker_for
+from kiosk.domain.publication.publisher import ListPublisher
 from kiosk.models.accounts import UserRow
 from kiosk.sessions import session_factory
 from kiosk.web.auth import init_auth
 from kiosk.web.errors import register_error_handlers
 from kiosk.web.i18n import init_i18n
+from kiosk.web.lists import init_lists
 from kiosk.web.records import init_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +80,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     # After an upgrade that changed the name index, cards are found again by any spelling.
     with sessions.begin() as session:
         reindex_holders(session, load_instance_secrets(settings))
+    # Lists a crash left unpublished, or yesterday's: brought up to date once, here (the
+    # gunicorn master under --preload), before any worker serves them.
+    publisher = ListPublisher(settings, sessions, clock)
+    publisher.publish()
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, clock, stamp)
     app.extensions["ehcard.print_worker"] = print_worker_for(
         settings, sessions, clock, testing=testing
@@ -97,6 +103,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_auth(app, load_user)
     register_error_handlers(app)
     _register_blueprints(app, clock)
+    init_lists(app, publisher)
     init_records(app, settings)
 
     @app.before_request

@@ -30,7 +30,9 @@ from kiosk.domain.cards import registry
 from kiosk.domain.cards.card_files import write_card_files
 from kiosk.domain.cards.qrimage import decode_qr_image, write_qr_png
 from kiosk.domain.keys import keyring as keyring_service
-from kiosk.sessions import cli_session
+from kiosk.domain.publication.bundle import decode_bundle
+from kiosk.domain.publication.publisher import ListPublisher
+from kiosk.sessions import cli_session, session_factory
 from signing.keys import load_public_key
 from signing.revocation import Reason
 from signing.verifier import VerifiedCard, Verifier
@@ -325,20 +327,27 @@ def revoke(settings: Settings, card: str, reason: str) -> None:
             session, "card.revoke", actor=audit_log.CLI, subject=audit_log.card(code),
             details={"reason": reason},
         )
-    click.echo(f"card {code} revoked ({reason}); publish with `ehcard export-lists`")
+    click.echo(f"card {code} revoked ({reason}); its issuer's revocation list is published")
 
 
 @main.command("export-lists")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.pass_obj
 def export_lists(settings: Settings, out: Path) -> None:
-    """Write the trust list and each issuer's signed revocation list to OUT."""
+    """Write the trust list and each issuer's signed revocation list to OUT (a static mirror):
+    the bytes the server publishes, re-signed first if a change or a new day needs it."""
     keyring = keyring_service.load_keyring(settings)
     db.upgrade(settings.database_url)
     out.mkdir(parents=True, exist_ok=True)
     (out / "trust.cbor").write_bytes(keyring.trust_document)
-    with cli_session(settings) as session:
-        for kid in keyring.issuer_keys:
-            document = registry.revocation_list(session, keyring, kid, today=today())
-            (out / f"revocations-{kid.hex()}.cbor").write_bytes(document)
+    engine = db.make_engine(settings.database_url)
+    try:
+        system = clock.SystemClock()
+        publisher = ListPublisher(settings, session_factory(settings, engine, system), system)
+        publisher.publish()
+    finally:
+        engine.dispose()
+    for kid in keyring.issuer_keys:
+        bundle = decode_bundle(publisher.path(kid).read_bytes())
+        (out / f"revocations-{kid.hex()}.cbor").write_bytes(bundle.full.body)
     click.echo(f"wrote trust list and {len(keyring.issuer_keys)} revocation list(s) to {out}")

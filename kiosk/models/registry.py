@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kiosk.db import Base, UtcDateTime
@@ -54,14 +63,33 @@ class HolderNameKeyRow(Base):
 
 
 class RevocationRow(Base):
-    """One revocation; `id` orders them, and a list's counter is its issuer's last id."""
+    """One revocation, published in its issuer's list at `counter`."""
 
     __tablename__ = "revocations"
-    __table_args__ = (UniqueConstraint("issuer_kid", "rid"),)
+    __table_args__ = (
+        UniqueConstraint("issuer_kid", "rid"),
+        Index("ix_revocations_issuer_counter", "issuer_kid", "counter"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     issuer_kid: Mapped[bytes] = mapped_column(LargeBinary(8), index=True)
+    # The list counter that first carried this entry: a delta after counter k holds the
+    # entries with a counter above k.
+    counter: Mapped[int] = mapped_column(BigInteger)
     rid: Mapped[bytes] = mapped_column(LargeBinary(8))
     reason: Mapped[int] = mapped_column(Integer)
     revoked_on: Mapped[date] = mapped_column(Date)
     until: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class RevocationListRow(Base):
+    """An issuer's revocation list counter, taken by each revocation under the row's lock.
+
+    Revocations of one issuer take counters one after the other in commit order, so a
+    verifier that has counter k never misses an entry committed later with a lower one.
+    """
+
+    __tablename__ = "revocation_lists"
+
+    issuer_kid: Mapped[bytes] = mapped_column(LargeBinary(8), primary_key=True)
+    counter: Mapped[int] = mapped_column(BigInteger)

@@ -13,12 +13,13 @@ import { addRevocationList, loadTrustList, RevocationCache } from "./lists.js";
 import { DecoderError, decodeFile, scanCamera } from "./scanner.js";
 import { ListStore } from "./store.js";
 import { verifyText } from "./verifier.js";
-import { renderLists, renderReport, translatePage } from "./view.js";
+import { renderLists, renderListsWarning, renderReport, translatePage } from "./view.js";
 
 const root = document.getElementById("verifier");
 const config = {
   rootKeys: root.dataset.rootKeys.split(",").map(fromHex),
   maxAgeHours: Number(root.dataset.listMaxAgeHours),
+  refreshMs: Number(root.dataset.listRefreshSeconds) * 1000,
   skewMs: Number(root.dataset.skewHours) * 3600000,
   listsUrl: root.dataset.listsUrl,
   labelsUrl: root.dataset.labelsUrl,
@@ -27,6 +28,8 @@ const config = {
   swUrl: root.dataset.swUrl,
 };
 const LANGUAGE_KEY = "ehcard.verifier.language";
+// The list age line is drawn again this often, so that it never lies.
+const AGE_TICK_MS = 30000;
 const $ = (id) => document.getElementById(id);
 const state = {
   labels: null,
@@ -35,6 +38,8 @@ const state = {
   report: null,
   text: null,
   lists: { stale: false, text: "" },
+  // When a card shown as valid turned revoked on a list refresh (ms), else null.
+  revokedAt: null,
 };
 
 async function loadLabels(language) {
@@ -78,11 +83,18 @@ function fillLanguages(labels) {
 }
 
 function showLists() {
-  state.lists = renderLists(state.store, state.labels, { now: Date.now(), maxAgeHours: config.maxAgeHours });
+  state.lists = renderLists(state.store, state.labels, {
+    now: Date.now(),
+    maxAgeHours: config.maxAgeHours,
+    online: navigator.onLine,
+  });
+  if (state.report) renderListsWarning(state.lists);
 }
 
-/** Verify QR text with the cached lists and show the verdict. */
-async function verifyAndShow(text) {
+/** Verify QR text with the cached lists and show the verdict; `recheck`: the card already
+ * shown, checked again after the lists changed. */
+async function verifyAndShow(text, { recheck = false } = {}) {
+  const before = recheck && state.report ? state.report.status : null;
   state.text = text;
   const store = state.store;
   let report;
@@ -106,6 +118,8 @@ async function verifyAndShow(text) {
     });
   }
   state.report = report;
+  if (!recheck) state.revokedAt = null;
+  else if (before === "valid" && report.status === "revoked") state.revokedAt = state.store.changedAt ?? Date.now();
   showReport();
   return report;
 }
@@ -117,6 +131,7 @@ function showReport() {
     online: navigator.onLine,
     recordUrl: config.recordUrl,
     recordKey: state.report.recordKey,
+    revokedAt: state.revokedAt,
   });
   state.board.setCard(state.report.status === "valid" ? state.report.card : null);
   $("drug-search").value = "";
@@ -133,11 +148,42 @@ function fragmentText() {
   return text;
 }
 
-async function refreshLists() {
-  if (!navigator.onLine) return false;
-  const refreshed = await state.store.refresh();
-  showLists();
-  return refreshed.length > 0;
+let lastRefresh = Promise.resolve(false);
+
+/** Fetch newer lists, one refresh after the other (never two at once, and a caller always
+ * gets a refresh that started after its call); resolves to whether any list changed. */
+function refreshLists() {
+  const refresh = lastRefresh.then(async () => {
+    if (!navigator.onLine) {
+      showLists();
+      return false;
+    }
+    const changed = await state.store.refresh();
+    showLists();
+    return changed.length > 0;
+  });
+  lastRefresh = refresh.catch(() => false);
+  return refresh;
+}
+
+/** Refresh the lists and, if they changed, check the card shown again. */
+async function refreshAndRecheck() {
+  const changed = await refreshLists();
+  if (changed && state.text) await verifyAndShow(state.text, { recheck: true });
+  return changed;
+}
+
+/** Revocations arrive by themselves: every few minutes while the page is in view, when it
+ * comes back into view and when the network comes back. */
+function keepListsFresh() {
+  setInterval(() => {
+    if (document.visibilityState !== "hidden") refreshAndRecheck();
+  }, config.refreshMs);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") refreshAndRecheck();
+  });
+  window.addEventListener("online", refreshAndRecheck);
+  setInterval(showLists, AGE_TICK_MS);
 }
 
 function wireDrugCheck() {
@@ -245,8 +291,10 @@ function wireActions() {
     const text = fragmentText();
     if (text) verifyAndShow(text);
   });
-  window.addEventListener("online", () => refreshLists().then((changed) => changed && state.text && verifyAndShow(state.text)));
-  window.addEventListener("offline", showReport);
+  window.addEventListener("offline", () => {
+    showLists();
+    showReport();
+  });
 }
 
 /** Test and integration hook: verify `text` against explicit lists, as `ehcard verify` does. */
@@ -301,10 +349,11 @@ async function main() {
   const text = fragmentText();
   if (text) await verifyAndShow(text);
   // Fresh lists in the background; a card already shown is checked again if they changed.
-  refreshLists().then((changed) => changed && state.text && verifyAndShow(state.text));
+  refreshAndRecheck();
+  keepListsFresh();
   window.ehcardVerify = verifyWithContext;
   window.ehcardEngine = engine;
-  window.ehcardRefresh = refreshLists;
+  window.ehcardRefresh = refreshAndRecheck;
   window.ehcardFhir = fhirBundle;
   document.documentElement.dataset.ready = "true";
 }

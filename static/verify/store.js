@@ -1,11 +1,13 @@
 // The verifier's cached trust and revocation lists: kept in localStorage as the signed
 // documents themselves (re-checked on every load), refreshed from the server when online.
 // A refresh that fails keeps what was there: an old list still verifies (DESIGN §9).
+// A refresh that brings nothing new stores nothing: only the fetch time moves on.
 
 import { fromHex, toHex } from "./envelope.js";
 import { loadRevocationList, loadTrustList, RevocationCache, SignedListError } from "./lists.js";
 
 const STORAGE_KEY = "ehcard.verifier.lists.v1";
+const MAX_DOCUMENTS = 32;
 
 function readStored() {
   try {
@@ -24,6 +26,8 @@ export class ListStore {
     this.revocations = new RevocationCache();
     this.fetchedAt = {};
     this.problems = [];
+    // When a refresh last brought a list that says something new (ms), or null.
+    this.changedAt = null;
   }
 
   /** Rebuild the lists from what this browser stored, checking every signature again. */
@@ -55,7 +59,8 @@ export class ListStore {
     }
   }
 
-  /** Fetch newer lists; keeps the cached ones on any failure. Resolves to what was refreshed. */
+  /** Fetch newer lists; keeps the cached ones on any failure. Resolves to the lists (trust,
+   * issuer key ids) that changed. */
   async refresh(now = Date.now()) {
     const stored = readStored();
     const refreshed = [];
@@ -65,10 +70,11 @@ export class ListStore {
       try {
         const trust = await loadTrustList(trustDocument, this.rootKeys);
         if (this.trust === null || trust.sequence >= this.trust.sequence) {
+          const document = toHex(trustDocument);
+          if (!stored.trust || stored.trust.document !== document) refreshed.push("trust");
           this.trust = trust;
-          stored.trust = { document: toHex(trustDocument), fetchedAt: now };
+          stored.trust = { document, fetchedAt: now };
           this.fetchedAt.trust = now;
-          refreshed.push("trust");
         }
       } catch (error) {
         this.problems.push(`new trust list refused: ${error.message}`);
@@ -79,22 +85,33 @@ export class ListStore {
       if (await this.refreshIssuer(issuer, stored, now)) refreshed.push(issuer.keyId);
     }
     localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+    if (refreshed.length) this.changedAt = now;
     return refreshed;
   }
 
   async refreshIssuer(issuer, stored, now) {
-    const since = this.revocations.counters.get(issuer.keyId) || 0;
+    const record = stored.revocations[issuer.keyId];
+    // Past MAX_DOCUMENTS kept deltas the full list replaces them all.
+    const compact = record && record.documents.length >= MAX_DOCUMENTS;
+    const since = compact ? 0 : this.revocations.counters.get(issuer.keyId) || 0;
     const document = await this.fetchBytes(`revocations-${issuer.keyId}.cbor?since=${since}`);
     if (document === null) return false;
     try {
       const list = await loadRevocationList(document, issuer);
+      const before = this.revocations.counters.get(issuer.keyId);
       this.revocations.apply(list);
-      // A delta is kept after the documents it extends; a full list replaces them.
-      const record = stored.revocations[issuer.keyId];
-      const documents = list.since && record ? [...record.documents, toHex(document)] : [toHex(document)];
+      const hex = toHex(document);
+      // A full list replaces the documents kept; a delta is kept after those it extends,
+      // unless it says nothing new (the server's answer to a page already up to date).
+      let documents = [hex];
+      let changed = !record || record.documents.length !== 1 || record.documents[0] !== hex;
+      if (list.since && record) {
+        changed = list.counter !== before;
+        documents = changed ? [...record.documents, hex] : record.documents;
+      }
       stored.revocations[issuer.keyId] = { documents, fetchedAt: now };
       this.fetchedAt[issuer.keyId] = now;
-      return true;
+      return changed;
     } catch (error) {
       if (!(error instanceof SignedListError)) throw error;
       this.problems.push(`revocation list of ${issuer.centre} refused: ${error.message}`);

@@ -53,8 +53,9 @@ export function formatAge(ms, labels) {
   return labels.term("verifier.age_days", { days: Math.floor(hours / 24) });
 }
 
-/** The list status line: how old the lists are, and a warning past the configured limit. */
-export function renderLists(store, labels, { now, maxAgeHours }) {
+/** The list status line: how old the lists are (offline: that the kept ones are in use), and
+ * a warning past the configured limit. Drawn again every minute, so the age is always true. */
+export function renderLists(store, labels, { now, maxAgeHours, online = true }) {
   const line = $("lists");
   const oldest = store.oldestFetch();
   line.classList.remove("stale");
@@ -64,10 +65,9 @@ export function renderLists(store, labels, { now, maxAgeHours }) {
     return { stale: true, text: line.textContent };
   }
   const stale = now - oldest > maxAgeHours * 3600000;
-  line.textContent = labels.term(stale ? "verifier.lists_stale" : "verifier.lists_age", {
-    age: formatAge(now - oldest, labels),
-    hours: maxAgeHours,
-  });
+  const term = stale ? "verifier.lists_stale" : online ? "verifier.lists_age" : "verifier.lists_offline";
+  line.textContent = labels.term(term, { age: formatAge(now - oldest, labels), hours: maxAgeHours });
+  line.dataset.online = String(online);
   if (store.problems.length) {
     // A list that failed its signature check is dropped and the previous one kept.
     line.textContent += ` ${labels.term("verifier.lists_refused")}`;
@@ -76,8 +76,16 @@ export function renderLists(store, labels, { now, maxAgeHours }) {
   return { stale, text: line.textContent };
 }
 
-/** Show `report` (from verifyText); `lists` says whether the lists are stale. */
-export function renderReport(report, labels, { lists, online, recordUrl, recordKey }) {
+/** The stale-lists warning under a verdict. */
+export function renderListsWarning(lists) {
+  const warning = $("lists-warning");
+  warning.hidden = !lists.stale;
+  warning.textContent = lists.stale ? lists.text : "";
+}
+
+/** Show `report` (from verifyText); `lists` says whether the lists are stale; `revokedAt`
+ * (ms) when a card shown as valid turned revoked on a list refresh. */
+export function renderReport(report, labels, { lists, online, recordUrl, recordKey, revokedAt = null }) {
   $("result").hidden = false;
   const verdict = $("verdict");
   verdict.className = `verdict verdict-${report.status}`;
@@ -93,9 +101,16 @@ export function renderReport(report, labels, { lists, online, recordUrl, recordK
     });
   }
   $("verdict-reason").textContent = report.reason ? `${labels.term("verifier.reason")}: ${report.reason}` : "";
-  const warning = $("lists-warning");
-  warning.hidden = !lists.stale;
-  warning.textContent = lists.stale ? lists.text : "";
+  const notice = $("revoked-notice");
+  notice.hidden = revokedAt === null;
+  if (revokedAt === null) {
+    notice.textContent = "";
+  } else {
+    showTerm(notice, labels, "verifier.revoked_while_shown", {
+      time: new Date(revokedAt).toLocaleString(labels.language, LATIN_GREGORIAN),
+    });
+  }
+  renderListsWarning(lists);
   showTerm($("checked-at"), labels, "verifier.checked_at", {
     // Latin digits and the Gregorian calendar in every language and engine, like every
     // other date and number on the card (docs/emergency-staff-and-verifier.md).

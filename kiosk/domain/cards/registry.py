@@ -1,13 +1,13 @@
-"""Issue, look up and revoke cards in the registry; publish revocation lists."""
+"""Issue, look up and revoke cards in the registry."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cards.errors import CardError
@@ -19,17 +19,16 @@ from kiosk.domain.clock import clock_of
 from kiosk.domain.keys.instance_secrets import load_instance_secrets
 from kiosk.domain.keys.keyring import Keyring
 from kiosk.domain.printing import queue as printing
+from kiosk.domain.publication import counters
 from kiosk.domain.records.store import erase_record
 from kiosk.models.registry import CardRow, RevocationRow
 from signing.issuance import IssuedCard, new_card, sign_and_encode
-from signing.revocation import Reason, Revocation, RevocationList, sign_revocation_list
+from signing.revocation import Reason
 
 CARD_ID_PATTERN = re.compile(r"^[0-9A-F]{16}$")
 CARD_CODE_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{10}$")
 # Crockford base32 reads letters people confuse with digits as those digits.
 _CROCKFORD_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-# Far beyond any verifier's clock skew: a card expired this long verifies as expired.
-EXPIRED_GRACE = timedelta(days=30)
 
 
 class RegistryError(CardError):
@@ -136,33 +135,19 @@ def revocation_of(session: Session, row: CardRow) -> RevocationRow | None:
     )
 
 
-# Built once: the list endpoints ask for the counter on every request, 304s included.
-_COUNTER = select(func.coalesce(func.max(RevocationRow.id), 0)).where(
-    RevocationRow.issuer_kid == bindparam("issuer_kid")
-)
-
-
-_PREVIOUS = select(func.coalesce(func.max(RevocationRow.id), 0)).where(
-    RevocationRow.issuer_kid == bindparam("issuer_kid"), RevocationRow.id < bindparam("counter")
-)
-
-
-def list_counter(session: Session, issuer_kid: bytes) -> int:
-    """The counter of `issuer_kid`'s revocation list: the id of its newest revocation."""
-    return int(session.scalar(_COUNTER, {"issuer_kid": issuer_kid}) or 0)
-
-
 def revoke_card(
     session: Session, row: CardRow, reason: Reason, *, today: date, actor: str = "registry"
 ) -> RevocationRow:
     """Revoke a card, erase its full record (crypto-shredding: the link then answers 410) and
-    its waiting or kept print jobs: a revoked card is never printed again."""
+    its waiting or kept print jobs: a revoked card is never printed again. The issuer's
+    lists are published again once the transaction commits."""
     if row.status == "revoked":
         raise RegistryError(f"card {row.card_code} is already revoked", code="already_revoked")
     row.status = "revoked"
     revocation = RevocationRow(
         issuer_kid=row.issuer_kid,
         rid=revocation_id(row.card_id),
+        counter=counters.take_counter(session, row.issuer_kid),
         reason=reason.value,
         revoked_on=today,
         until=row.expires,
@@ -172,54 +157,3 @@ def revoke_card(
     printing.erase_card_jobs(session, row.card_id)
     session.flush()
     return revocation
-
-
-def revocation_list(
-    session: Session,
-    keyring: Keyring,
-    issuer_kid: bytes,
-    *,
-    since: int = 0,
-    today: date,
-    counter: int | None = None,
-) -> bytes:
-    """The signed list of `issuer_kid`'s revocations (entries after `since` for a delta).
-
-    A verifier already up to date (`since` == counter) gets the delta from the
-    revocation before the newest: one entry it has, and a fresh signed day for
-    its list age. (A delta must start before its own counter, so "nothing new"
-    cannot be an empty delta; a full list would cost it the whole list.)
-
-    Entries go out without their card's end day: one per card would split the
-    list into a group per entry (100,000 realistic revocations: 1.64 MB with
-    end days, 0.83 MB without). Instead the list leaves out the revocations of
-    cards expired for longer than EXPIRED_GRACE, which no verifier accepts anyway.
-    """
-    issuer_key = keyring.issuer_keys.get(issuer_kid)
-    if issuer_key is None:
-        raise RegistryError(
-            f"this server holds no key of issuer {issuer_kid.hex()} and publishes no list for it",
-            code="unknown_list_issuer",
-        )
-    if counter is None:
-        counter = list_counter(session, issuer_kid)
-    if since < 0 or since > counter:
-        raise RegistryError(
-            f"since={since} is not a counter of this list (0 to {counter}): fetch the full list",
-            code="bad_since",
-        )
-    if since == counter:
-        since = int(session.scalar(_PREVIOUS, {"issuer_kid": issuer_kid, "counter": counter}) or 0)
-    rows = session.execute(
-        select(RevocationRow.rid, RevocationRow.reason, RevocationRow.revoked_on).where(
-            RevocationRow.issuer_kid == issuer_kid,
-            RevocationRow.id > since,
-            RevocationRow.id <= counter,
-            or_(RevocationRow.until.is_(None), RevocationRow.until >= today - EXPIRED_GRACE),
-        )
-    )
-    entries = tuple(Revocation(rid, Reason(reason), on) for rid, reason, on in rows)
-    revocations = RevocationList(
-        issuer_kid=issuer_kid, counter=counter, issued=today, entries=entries, since=since
-    )
-    return sign_revocation_list(revocations, issuer_key)

@@ -53,6 +53,13 @@ def paths(settings: Settings) -> dict[str, Path]:
     }
 
 
+def issuer_key_folder(settings: Settings) -> Path:
+    """Where issuer key files besides the keys folder are looked for."""
+    if settings.issuer_key_file is not None:
+        return settings.issuer_key_file.parent
+    return settings.keys_dir
+
+
 def issuer_key_path(settings: Settings) -> Path:
     if settings.issuer_key_file is not None:
         return settings.issuer_key_file
@@ -95,10 +102,12 @@ def issuer_key_name(kid: bytes) -> str:
 
 
 def keyring_fingerprint(settings: Settings) -> tuple[int, ...]:
-    """Changes whenever the trust list or the current issuer key changes (cheap: stats)."""
+    """Changes whenever the trust list, the current issuer key or the set of issuer key files
+    changes (a rotation adds one: its revocation list is served at once). Cheap: stats."""
     where = paths(settings)
     stamps: list[int] = []
-    for path in (where["trust"], where["current_issuer"]):
+    folders = sorted({settings.keys_dir, issuer_key_folder(settings)})
+    for path in (where["trust"], where["current_issuer"], *folders):
         try:
             info = path.stat()
         except FileNotFoundError:
@@ -129,7 +138,7 @@ def load_keyring(settings: Settings) -> Keyring:
     issuer_key = load_private_key(current_path)
     issuer_keys = {issuer_key.kid: issuer_key}
     # Retired keys still sign their cards' revocation lists: keep every one found.
-    for folder in sorted({settings.keys_dir, current_path.parent}):
+    for folder in sorted({settings.keys_dir, issuer_key_folder(settings)}):
         for path in sorted(folder.glob("issuer-*.key")):
             key = load_private_key(path)
             issuer_keys.setdefault(key.kid, key)

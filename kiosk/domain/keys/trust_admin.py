@@ -30,6 +30,7 @@ from kiosk.domain.keys.keyring import (
     paths,
     trust_entry,
 )
+from kiosk.domain.publication.counters import mark_changed
 from signing.keys import load_private_key
 from signing.trust import (
     KeyStatus,
@@ -151,6 +152,7 @@ def import_signed(
         )
     record_event(session, "trust.import", actor=actor, details={"sequence": trust.sequence})
     switched = _install(settings, trust, document)
+    mark_changed(session)
     return ImportResult(trust.sequence, switched)
 
 
@@ -166,6 +168,8 @@ def _publish(
     session: Session, settings: Settings, trust: TrustList, *, actor: str, next_issuer: bytes | None
 ) -> bool:
     where = paths(settings)
+    # A new issuer key gets its (empty) revocation list published beside the others.
+    mark_changed(session)
     if next_issuer is not None:
         _write_atomically(where["pending_issuer"], (issuer_key_name(next_issuer) + "\n").encode())
     if not root_key_here(settings):

@@ -13,21 +13,17 @@ from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotFound
 
 from cards.valuesets import UI_LANGUAGES
-from kiosk.context import services, transaction
-from kiosk.domain.cards import registry
-from kiosk.domain.clock import today
+from kiosk.context import services
+from kiosk.web import lists
 from kiosk.web.verify.labels import bundles_version, labels_bundle, terminology_bundle
 
 bp = Blueprint("verify", __name__, url_prefix="/V", template_folder="templates")
 
 ROOT = Path(__file__).resolve().parents[3]
 ASSETS = ROOT / "static" / "verify"
-# Lists change whenever staff revoke a card: caches must ask before reusing them.
-LIST_CACHE_CONTROL = "no-cache"
-MAX_COUNTER = 2**63 - 1
 
 
 @cache
@@ -48,7 +44,10 @@ def page_version() -> str:
     digest = hashlib.sha256(_assets_digest().encode())
     digest.update(bundles_version().encode())
     digest.update(services().keyring.root_public_key.raw)
-    digest.update(f"{settings.list_max_age_hours}/{settings.clock_skew_hours}".encode())
+    digest.update(
+        f"{settings.list_max_age_hours}/{settings.clock_skew_hours}/"
+        f"{settings.list_refresh_seconds}".encode()
+    )
     digest.update(str(settings.is_development).encode())
     return digest.hexdigest()[:16]
 
@@ -60,6 +59,7 @@ def page() -> str:
         "verify/page.html",
         root_key=services().keyring.root_public_key.raw.hex(),
         list_max_age_hours=settings.list_max_age_hours,
+        list_refresh_seconds=settings.list_refresh_seconds,
         skew_hours=settings.clock_skew_hours,
         version=page_version(),
         labels_version=bundles_version(),
@@ -106,27 +106,14 @@ def terminologies() -> Response:
 
 @bp.get("/lists/trust.cbor")
 def trust_list() -> Response:
-    return _cacheable(services().keyring.trust_document, "application/cbor", LIST_CACHE_CONTROL)
+    return lists.trust_response(as_json=False, negotiated=False)
 
 
 @bp.get("/lists/revocations-<kidhex>.cbor")
 def revocation_list(kidhex: str) -> Response:
     """An issuer's signed revocation list: full, or the entries after counter `since`."""
-    try:
-        kid = bytes.fromhex(kidhex)
-    except ValueError as exc:
-        raise NotFound("no such issuer") from exc
-    ehcard = services()
-    if len(kid) != 8 or kid not in ehcard.keyring.issuer_keys:
-        raise NotFound(f"this server publishes no revocation list for issuer {kidhex}")
-    since_text = request.args.get("since", "0")
-    if not since_text.isascii() or not since_text.isdigit() or int(since_text) > MAX_COUNTER:
-        raise BadRequest("since must be a counter: a whole number, 0 or more")
-    with transaction() as session:
-        document = registry.revocation_list(
-            session, ehcard.keyring, kid, since=int(since_text), today=today(services().clock)
-        )
-    return _cacheable(document, "application/cbor", LIST_CACHE_CONTROL)
+    kid = lists.issuer_kid(kidhex, code="unknown_list_issuer")
+    return lists.revocations_response(kid, lists.since_counter(), as_json=False, negotiated=False)
 
 
 def _cacheable(body: bytes, mimetype: str, cache_control: str) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy import insert
 from cards.model import revocation_id
 from kiosk.db import session_scope
 from kiosk.domain.cards import registry
-from kiosk.models.registry import RevocationRow
+from kiosk.domain.publication import counters
+from kiosk.models.registry import RevocationListRow, RevocationRow
 from signing.revocation import Reason, RevocationCache, load_revocation_list
 from signing.trust import load_trust_list
 from tests.kiosk.staff.support import issue, services_of, today
@@ -46,7 +48,7 @@ def test_the_trust_list_is_served_as_signed_cbor_with_validators(
     assert response.headers["Content-Type"] == "application/cbor"
     assert response.content == keyring.trust_document
     etag = response.headers["ETag"]
-    assert etag.startswith('"t-') and etag.endswith('-cbor"')
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)
     assert response.headers["Cache-Control"] == (
         "public, max-age=300, stale-while-revalidate=3600, stale-if-error=604800"
     )
@@ -79,7 +81,7 @@ def test_the_json_trust_list_decodes_entries_and_keeps_the_signed_document(
     assert body["sequence"] == keyring.trust_list.sequence
     signed = base64.b64decode(body["signed"])
     assert load_trust_list(signed, [keyring.root_public_key]) == keyring.trust_list
-    assert response.headers["ETag"].endswith('-json"')
+    assert response.headers["ETag"] != get(f"{lists_url}/api/trust").headers["ETag"]
 
 
 def test_a_revocation_list_lists_revocations_and_its_deltas_follow(
@@ -184,9 +186,11 @@ def test_a_hundred_thousand_revocations_stay_under_one_megabyte(
              "until": issued + timedelta(days=730)}
         )  # fmt: skip
     with session_scope(services.sessions) as session:
-        session.execute(insert(RevocationRow), rows)
+        session.execute(insert(RevocationRow), [{**row, "counter": 1} for row in rows])
+        session.execute(insert(RevocationListRow).values(issuer_kid=kid, counter=1))
+        counters.mark_changed(session)
     response = get(f"{live_server}/api/revocations/{kid.hex()}")
     assert len(response.content) < 1_000_000
     revocations = load_revocation_list(response.content, services.keyring.issuer_key.public)
     assert len(revocations.entries) == 100_000
-    assert revocations.counter == len(rows)
+    assert revocations.counter == 1
