@@ -23,7 +23,7 @@ from kiosk.domain.voice import library
 from kiosk.domain.voice.library import SYNTHETIC, read_index
 from kiosk.web.reception.spoken import kiosk_messages, page_message_id
 from tests.kiosk.reception.conftest import build
-from tests.kiosk.reception.voice import VoiceBuild, link_voice, measure
+from tests.kiosk.reception.voice import SOX, VoiceBuild, link_voice, measure
 from tests.servers import serving
 
 EXPECTED_VOICES = {"ar", "fa", "uk", "ru", "es", "pt", "ka", "en", "fr"}
@@ -148,7 +148,7 @@ def test_a_language_without_a_voice_shows_no_speaker_button(url: str) -> None:
 
 def tone(path: Path, seconds: float) -> None:
     """A recording stand-in: a 440 Hz tone, never mistaken for espeak-ng's voice."""
-    subprocess.run(["sox", "-n", "-r", "44100", str(path), "synth", str(seconds), "sine", "440"],
+    subprocess.run([SOX, "-n", "-r", "44100", str(path), "synth", str(seconds), "sine", "440"],
                    check=True)  # fmt: skip
 
 

@@ -18,6 +18,8 @@ from kiosk.domain.voice import library, speech
 from kiosk.domain.voice.library import BuildReport, Message
 from kiosk.web.reception.spoken import kiosk_messages
 
+SOX = "/usr/bin/sox"  # Debian's sox, installed by ./test
+
 TESTED = ("page.", "allergies.", "blood_groups.", "languages.")
 
 
@@ -71,7 +73,7 @@ class Measure:
 def measure(path: Path) -> Measure:
     """Length, RMS and peak amplitude (0 to 1) as sox's `stat` effect reports them."""
     result = subprocess.run(
-        ["sox", str(path), "-n", "stat"], capture_output=True, text=True, check=True
+        [SOX, str(path), "-n", "stat"], capture_output=True, text=True, check=True
     )
     figures = {}
     for line in result.stderr.splitlines():
