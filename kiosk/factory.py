@@ -84,6 +84,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     # gunicorn master under --preload), before any worker serves them.
     publisher = ListPublisher(settings, sessions, clock)
     publisher.publish()
+    # That start-up work used connections: close them, so that no worker forked from this
+    # process (gunicorn --preload) inherits a PostgreSQL backend another process holds too.
+    engine.dispose()
     app.extensions["ehcard"] = Services(settings, keyring, engine, sessions, clock, stamp)
     app.extensions["ehcard.print_worker"] = print_worker_for(
         settings, sessions, clock, testing=testing

@@ -111,9 +111,18 @@ class ChromiumPage(EnginePage):
     engine = "chromium"
 
     def __init__(self, browser: Browser, locale: str) -> None:
-        self.page: Page = browser.new_context(
-            viewport=PHONE, locale=locale, service_workers="allow"
-        ).new_page()
+        context = browser.new_context(viewport=PHONE, locale=locale, service_workers="allow")
+        self._attach(context.new_page())
+
+    @classmethod
+    def of(cls, page: Page) -> ChromiumPage:
+        """A test's own Playwright page (its own context, say offline) behind this interface."""
+        wrapped = cls.__new__(cls)
+        wrapped._attach(page)
+        return wrapped
+
+    def _attach(self, page: Page) -> None:
+        self.page = page
         self.seen: list[str] = []
         self.page.on("pageerror", lambda error: self.seen.append(str(error)))
 

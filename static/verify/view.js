@@ -167,11 +167,11 @@ function renderCard(card, labels, { online, recordUrl, recordKey }) {
   if (card.emergency_contact) {
     // Name and number each in their own isolate: beside Arabic, "+336…" stays left to right.
     const link = element("a", "tel");
-    const name = element("bdi", "contact-name", card.emergency_contact.name);
-    name.dir = "auto";
+    const written = element("bdi", "contact-name", card.emergency_contact.name);
+    written.dir = "auto";
     const phone = element("bdi", "phone", card.emergency_contact.phone);
     phone.dir = "ltr";
-    link.append(name, " ", phone);
+    link.append(written, " ", phone);
     link.href = `tel:${card.emergency_contact.phone}`;
     contact.append(`${labels.term("field.emergency_contact")}: `, link);
     const name = card.emergency_contact.name;

@@ -118,8 +118,9 @@ def test_issuing_creates_the_record_and_queues_the_slip_leaving_no_trace_of_the_
         jobs = session.scalars(
             select(PrintJobRow.kind).where(PrintJobRow.card_id == card_id).order_by(PrintJobRow.id)
         ).all()
-    # the summary, one allergy, the trusted person (medications unknown, conditions none)
-    assert sorted(roles) == ["item", "item", "summary"]
+    # one allergy, the trusted person (medications unknown, conditions none); IPS documents
+    # for the record as it is, for each of the two hidden, and for neither
+    assert sorted(roles) == ["ips"] * 4 + ["item"] * 2
     assert list(jobs) == ["card", "slip"]
     assert "see who opened your record" in holder.get("/kiosk/done").text
     stored = database_text(kiosk_app)

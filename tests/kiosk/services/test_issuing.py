@@ -193,8 +193,9 @@ def test_issuing_creates_the_record_under_the_pin_and_queues_the_slip(
     assert record is not None and record.status == "active"
     assert secret_matches(record.pin_hash, PIN) and not secret_matches(record.pin_hash, "428614")
     roles = session.scalars(select(RecordFileRow.role).where(RecordFileRow.record_pk == record.id))
-    # the summary, one allergy, the trusted person (medications not asked, conditions none known)
-    assert sorted(roles) == ["item", "item", "summary"]
+    # one allergy, the trusted person (medications not asked, conditions none known); IPS
+    # documents for the record as it is, for each of the two hidden, and for neither
+    assert sorted(roles) == ["ips"] * 4 + ["item"] * 2
     slip = printing.job_status(session, outcome.slip_job)
     assert (slip.kind, slip.status) == ("slip", "queued")
     audit = "\n".join(repr(tuple(row)) for row in session.execute(select(AuditRow)))

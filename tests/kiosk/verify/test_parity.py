@@ -189,6 +189,7 @@ def test_browser_python_and_the_vector_files_agree(verifier_page: EnginePage) ->
     assert not mismatches, "\n".join(str(m)[:600] for m in mismatches)
 
 
+@IN_EVERY_ENGINE
 def test_the_snomed_check_digit_agrees_with_python_on_every_id_and_its_neighbours(
     verifier_page: EnginePage,
 ) -> None:

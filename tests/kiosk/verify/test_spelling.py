@@ -9,8 +9,9 @@ from playwright.sync_api import Browser, Page
 
 from cards.spelling import readable_latin
 from tests.cards.common_names import COMMON_NAMES, WHOLE_NAMES
+from tests.engines import ChromiumPage
 from tests.kiosk.verify.conftest import Site, open_verifier
-from tests.kiosk.verify.test_offline import issue, show
+from tests.kiosk.verify.phone import issue, show
 
 OTHER_NAMES = (
     "غسان", "جبران", "بهزاد", "پښتون", "حبيب الرحمن", "مُحَمَّد", "كريمي", "أمينة ديالو",
@@ -46,7 +47,7 @@ def test_the_verifier_shows_readable_latin_lines_for_the_holder_and_the_contact(
         "name": "محمد عبد الرحمن الخطيب", "birth_date": "1985",
         "emergency_contact": {"name": "فاطمة الخطيب", "phone": "+963944123456"},
     })  # fmt: skip
-    assert show(verifier_page, site, qr_text) == "valid"
+    assert show(ChromiumPage.of(verifier_page), site, qr_text) == "valid"
     assert verifier_page.inner_text("#holder-latin") == "MOHAMMED ABDULRAHMAN AL-KHATIB"
     assert verifier_page.inner_text("#contact-latin") == "FATIMA AL-KHATIB"
 
@@ -56,6 +57,6 @@ def test_a_spelling_from_the_documents_is_shown_as_stored(verifier_page: Page, s
         "name": "محمد عبد الرحمن الخطيب", "name_latin": "Mohamad Abdelrahman Alkhatib",
         "birth_date": "1985",
     })  # fmt: skip
-    assert show(verifier_page, site, qr_text) == "valid"
+    assert show(ChromiumPage.of(verifier_page), site, qr_text) == "valid"
     assert verifier_page.inner_text("#holder-latin") == "MOHAMAD ABDELRAHMAN ALKHATIB"
     assert verifier_page.is_hidden("#contact-latin")

@@ -19,8 +19,9 @@ from cards.profile import parse_profile
 from cards.valuesets.terminology import terminology
 from signing.issuance import new_card, sign_and_encode
 from signing.verifier import Verifier
+from tests.engines import ChromiumPage
 from tests.kiosk.verify.conftest import Site, open_verifier
-from tests.kiosk.verify.test_offline import issue, show
+from tests.kiosk.verify.phone import issue, show
 
 DONE_WHEN: dict[str, Any] = {
     "name": "أمينة ديالو",
@@ -60,7 +61,7 @@ def test_codes_beyond_the_curated_lists_are_labelled_in_every_language_offline(
     codes = [(f, c) for f in ("allergies", "medications", "conditions") for c in profile.get(f, [])]
     assert [c for f, c in codes] == [c for f in ("allergies", "medications", "conditions")
                                      for c in getattr(card.emergency, f) or ()]  # fmt: skip
-    assert show(offline, site, qr_text) == "valid"
+    assert show(ChromiumPage.of(offline), site, qr_text) == "valid"
     for language in valuesets.UI_LANGUAGES:
         offline.select_option("#language", language)
         offline.wait_for_function(f"() => document.documentElement.lang === '{language}'")
@@ -100,7 +101,7 @@ def test_an_unknown_code_is_refused_by_both_verifiers_naming_the_field(
     report = offline.evaluate(VERIFY_IN_PAGE, [qr_text, context])
     assert (report["status"], report["reason"]) == ("invalid", "unknown_code")
     assert report["message"] == str(refused.value)
-    assert show(offline, site, qr_text) == "invalid"
+    assert show(ChromiumPage.of(offline), site, qr_text) == "invalid"
     assert offline.inner_text("#verdict-reason").endswith("unknown_code")
 
 
