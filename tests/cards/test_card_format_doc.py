@@ -19,6 +19,7 @@ from cards import codec, qr
 from cards.errors import Revoked
 from cards.export import card_to_json
 from cards.model import card_code, record_id, revocation_id
+from kiosk.domain.publication.representations import revocation_list_json
 from signing import envelope, records
 from signing.keys import PublicKey
 from signing.revocation import DOMAIN as REVOCATIONS_DOMAIN
@@ -118,8 +119,8 @@ def test_the_trust_list_reads_as_documented() -> None:
 def test_the_lists_read_as_documented() -> None:
     full = load_revocation_list(HEX["revocation-list"], ISSUER)
     delta = load_revocation_list(HEX["revocation-delta"], ISSUER)
-    assert worked_examples.revocations_json(full) == JSON["revocation-list"]
-    assert worked_examples.revocations_json(delta) == JSON["revocation-delta"]
+    assert revocation_list_json(full) == JSON["revocation-list"]
+    assert revocation_list_json(delta) == JSON["revocation-delta"]
     assert (full.since, delta.since, delta.counter) == (0, full.counter, full.counter + 1)
 
 

@@ -33,6 +33,7 @@ from cards.model import (
     Sex,
     revocation_id,
 )
+from kiosk.domain.publication.representations import revocation_list_json
 from signing import envelope, records
 from signing.keys import PrivateKey
 from signing.revocation import (
@@ -245,24 +246,6 @@ def trust_json(trust: TrustList) -> dict[str, Any]:
     }
 
 
-def revocations_json(revocations: RevocationList) -> dict[str, Any]:
-    return {
-        "issuer": revocations.issuer_kid.hex(),
-        "counter": revocations.counter,
-        "since": revocations.since,
-        "issued": revocations.issued.isoformat(),
-        "entries": [
-            {
-                "rid": entry.rid.hex(),
-                "reason": entry.reason.label,
-                "revoked_on": entry.revoked_on.isoformat(),
-                "until": entry.until.isoformat() if entry.until else None,
-            }
-            for entry in revocations.entries
-        ],
-    }
-
-
 def _list_section(
     title: str, name: str, document: bytes, domain: bytes, intro: str, decoded: dict[str, Any]
 ) -> list[str]:
@@ -325,7 +308,7 @@ def examples_markdown() -> str:
             "The issuer's full list (since 0) at counter 2: one card lost on 2026-11-10, and"
             " one revoked for wrong data on 2026-11-15 whose entry ends on 2027-11-15. The"
             f" card above is not on it: at {CHECKED_AT} it verifies VALID.",
-            revocations_json(full_revocations()),
+            revocation_list_json(full_revocations()),
         ),
         "",
         *_list_section(
@@ -336,7 +319,7 @@ def examples_markdown() -> str:
             "The entries after counter 2, up to counter 3: the card above, reissued on"
             " 2026-11-27. Merged into a cache at counter 2 it gives counter 3 with three"
             f" entries, and the card then verifies REVOKED (`reissued`) at {CHECKED_AT}.",
-            revocations_json(delta_revocations()),
+            revocation_list_json(delta_revocations()),
         ),
         "",
         END,

@@ -11,7 +11,7 @@ import base64
 from typing import Any
 
 from signing.keys import PublicKey
-from signing.revocation import load_revocation_list
+from signing.revocation import RevocationList, load_revocation_list
 from signing.trust import TrustList
 
 CBOR = "application/cbor"
@@ -41,7 +41,15 @@ def trust_json(trust: TrustList, document: bytes) -> dict[str, Any]:
 
 def revocations_json(document: bytes, issuer: PublicKey) -> dict[str, Any]:
     """The decoded list, read back from the signed document itself."""
-    revocations = load_revocation_list(document, issuer)
+    return {
+        **revocation_list_json(load_revocation_list(document, issuer)),
+        "signed": base64.b64encode(document).decode(),
+        "signed_media_type": CBOR,
+    }
+
+
+def revocation_list_json(revocations: RevocationList) -> dict[str, Any]:
+    """A decoded revocation list's entries and counters (docs/card-format.md shows it too)."""
     return {
         "issuer": revocations.issuer_kid.hex(),
         "counter": revocations.counter,
@@ -56,6 +64,4 @@ def revocations_json(document: bytes, issuer: PublicKey) -> dict[str, Any]:
             }
             for entry in revocations.entries
         ],
-        "signed": base64.b64encode(document).decode(),
-        "signed_media_type": CBOR,
     }

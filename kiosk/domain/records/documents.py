@@ -80,20 +80,10 @@ def write_documents(
             [i.resource for i in visible if i.file_id in cover],
             withheld={_section(i.resource) for i in left_out},
         )
-        session.add(
-            RecordFileRow(
-                record_pk=record.id,
-                file_id=secrets.token_hex(16),
-                role=ROLE,
-                jwe=crypto.encrypt(
-                    key, to_json_bytes(document), content_type=crypto.FHIR_JSON, deflate=True
-                ),
-                masked=False,
-                covers=json.dumps(sorted(cover)),
-                added_by=added_by,
-                added_at=at,
-            )
+        jwe = crypto.encrypt(
+            key, to_json_bytes(document), content_type=crypto.FHIR_JSON, deflate=True
         )
+        session.add(_document_row(record, jwe, cover, added_by=added_by, at=at))
         written += 1
     session.flush()
     return written
@@ -128,16 +118,7 @@ def add_folded_document(
         raise BadRecordRequest(f"a document is at most {MAX_DOCUMENT_JWE_CHARS} characters")
     if crypto.parse_header(jwe)["cty"] != crypto.FHIR_JSON:
         raise BadRecordRequest(f"a document's content type is {crypto.FHIR_JSON}")
-    row = RecordFileRow(
-        record_pk=record.id,
-        file_id=secrets.token_hex(16),
-        role=ROLE,
-        jwe=jwe,
-        masked=False,
-        covers=json.dumps(sorted(covered(base) | {item_file_id})),
-        added_by=added_by,
-        added_at=at,
-    )
+    row = _document_row(record, jwe, covered(base) | {item_file_id}, added_by=added_by, at=at)
     session.add(row)
     session.flush()
     return row
@@ -149,6 +130,22 @@ def best_document(
     """The document covering the most items and no hidden one; the newest among equals."""
     safe = [d for d in documents if not covered(d) & hidden]
     return max(safe, key=lambda d: (len(covered(d)), d.id), default=None)
+
+
+def _document_row(
+    record: RecordRow, jwe: str, cover: frozenset[str], *, added_by: str, at: datetime
+) -> RecordFileRow:
+    """A document's file row: the items it covers listed, never masked itself."""
+    return RecordFileRow(
+        record_pk=record.id,
+        file_id=secrets.token_hex(16),
+        role=ROLE,
+        jwe=jwe,
+        masked=False,
+        covers=json.dumps(sorted(cover)),
+        added_by=added_by,
+        added_at=at,
+    )
 
 
 def _unique(covers: Iterable[frozenset[str]]) -> list[frozenset[str]]:
