@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -65,11 +65,10 @@ class RevocationList:
     since: int = 0
 
 
-def sign_revocation_list(revocations: RevocationList, issuer_key: PrivateKey) -> bytes:
-    if issuer_key.kid != revocations.issuer_kid:
-        raise SignedListError("a revocation list is signed by its own issuer's key")
+def encode_groups(entries: Iterable[Revocation]) -> list[list[Any]]:
+    """Entries as `[day, reason, ids]` / `[day, reason, ids, until]` groups, in order."""
     groups: dict[tuple[int, int, int | None], list[bytes]] = defaultdict(list)
-    for entry in revocations.entries:
+    for entry in entries:
         until = day_number(entry.until) if entry.until else None
         groups[(day_number(entry.revoked_on), entry.reason.value, until)].append(entry.rid)
     encoded = []
@@ -80,13 +79,34 @@ def sign_revocation_list(revocations: RevocationList, issuer_key: PrivateKey) ->
         if until is not None:
             group.append(until)
         encoded.append(group)
+    return encoded
+
+
+def decode_groups(groups: Any) -> tuple[Revocation, ...]:
+    """The entries of encoded groups; a repeated id is refused."""
+    entries: list[Revocation] = []
+    for group in groups:
+        day, reason, rids = group[0], Reason(group[1]), group[2]
+        until = from_day_number(group[3]) if len(group) > 3 else None
+        if len(rids) % RID_BYTES:
+            raise SignedListError("revocation ids are not a whole number of 8-byte ids")
+        for i in range(0, len(rids), RID_BYTES):
+            entries.append(Revocation(rids[i : i + RID_BYTES], reason, from_day_number(day), until))
+    if len({e.rid for e in entries}) != len(entries):
+        raise SignedListError("revocation list lists an id twice")
+    return tuple(entries)
+
+
+def sign_revocation_list(revocations: RevocationList, issuer_key: PrivateKey) -> bytes:
+    if issuer_key.kid != revocations.issuer_kid:
+        raise SignedListError("a revocation list is signed by its own issuer's key")
     body = {
         1: 1,
         2: revocations.issuer_kid,
         3: revocations.counter,
         4: day_number(revocations.issued),
         5: revocations.since,
-        6: encoded,
+        6: encode_groups(revocations.entries),
     }
     return seal(body, issuer_key, DOMAIN)
 
@@ -98,61 +118,15 @@ def load_revocation_list(document: bytes, issuer_key: PublicKey) -> RevocationLi
             raise SignedListError(f"unknown revocation list version {body[1]}")
         if body[2] != issuer_key.kid:
             raise SignedListError("revocation list names another issuer")
-        entries: list[Revocation] = []
-        for group in body[6]:
-            day, reason, rids = group[0], Reason(group[1]), group[2]
-            until = from_day_number(group[3]) if len(group) > 3 else None
-            if len(rids) % RID_BYTES:
-                raise SignedListError("revocation ids are not a whole number of 8-byte ids")
-            for i in range(0, len(rids), RID_BYTES):
-                entries.append(
-                    Revocation(rids[i : i + RID_BYTES], reason, from_day_number(day), until)
-                )
-        if len({e.rid for e in entries}) != len(entries):
-            raise SignedListError("revocation list lists an id twice")
+        entries = decode_groups(body[6])
         if body[5] >= body[3] and body[5] != 0:
             raise SignedListError("delta list starts at or after its own counter")
         return RevocationList(
             issuer_kid=body[2],
             counter=body[3],
             issued=from_day_number(body[4]),
-            entries=tuple(entries),
+            entries=entries,
             since=body[5],
         )
     except (KeyError, IndexError, TypeError, ValueError, Malformed) as exc:
         raise SignedListError(f"revocation list body is malformed: {exc!r}") from exc
-
-
-@dataclass
-class RevocationCache:
-    """What a verifier knows of revocations: one merged list per issuer."""
-
-    counters: dict[bytes, int] = field(default_factory=dict)
-    issued: dict[bytes, date] = field(default_factory=dict)
-    entries: dict[bytes, dict[bytes, Revocation]] = field(default_factory=dict)
-
-    def apply(self, revocations: RevocationList) -> None:
-        """Merge a delta, or replace with a full list; refuse one older than the cache."""
-        kid = revocations.issuer_kid
-        cached = self.counters.get(kid)
-        if cached is not None and revocations.counter < cached:
-            raise SignedListError(
-                f"revocation list counter {revocations.counter} is older than the cached {cached}"
-            )
-        if revocations.since and (cached is None or revocations.since > cached):
-            raise SignedListError(
-                f"delta from counter {revocations.since} does not follow the cached list"
-            )
-        known = self.entries.setdefault(kid, {}) if revocations.since else {}
-        known.update((entry.rid, entry) for entry in revocations.entries)
-        self.entries[kid] = known
-        self.counters[kid] = revocations.counter
-        self.issued[kid] = revocations.issued
-
-    def extend(self, lists: Iterable[RevocationList]) -> None:
-        for revocations in lists:
-            self.apply(revocations)
-
-    def lookup(self, issuer_kid: bytes, card_id: bytes, on: date) -> Revocation | None:
-        entry = self.entries.get(issuer_kid, {}).get(revocation_id(card_id))
-        return entry if entry is not None and entry.counts_on(on) else None

@@ -56,6 +56,15 @@ def _outer(document: bytes, what: str) -> tuple[bytes, bytes, bytes]:
     return outer[0], outer[1], outer[2]
 
 
+def signed_domain(document: bytes, key: PublicKey, domains: tuple[bytes, ...], what: str) -> bytes:
+    """Which of `domains` `key` signed the document under: its kind."""
+    kid, body, signature = _outer(document, what)
+    for domain in domains:
+        if kid == key.kid and key.verifies(domain + body, signature):
+            return domain
+    raise SignedListError(f"{what} is not signed by the expected key")
+
+
 def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[int, Any]:
     """The body of a document signed by `key`; `SignedListError` otherwise."""
     kid, body, signature = _outer(document, what)

@@ -18,7 +18,7 @@ from cards.model import Card
 from signing.envelope import check_signature, open_payload
 from signing.errors import SignedListError
 from signing.keys import PublicKey
-from signing.revocation import RevocationCache, load_revocation_list
+from signing.revocation_cache import RevocationCache, load_revocation_document
 from signing.signed import signer_kid
 from signing.trust import KeyStatus, TrustEntry, TrustList, load_trust_list
 
@@ -62,7 +62,8 @@ class Verifier:
         return verifier
 
     def add_revocation_list(self, document: bytes) -> None:
-        """Check a revocation list against its issuer's trusted key and merge it into the cache."""
+        """Check a revocation list, delta or filter against its issuer's trusted key and merge
+        it into the cache."""
         signer = signer_kid(document, "revocation list")
         # A revocation list names its signer by the key's own id, whatever kid the
         # trust list files that key under.
@@ -73,7 +74,7 @@ class Verifier:
             raise SignedListError(
                 f"revocation list signed by key {signer.hex()}, which is not in the trust list"
             )
-        self.revocations.apply(load_revocation_list(document, key))
+        self.revocations.apply(load_revocation_document(document, key))
 
     def verify(self, text: str) -> VerifiedCard:
         """Verify QR text `HTTPS://<HOST>/V#<digits>`."""
@@ -92,11 +93,12 @@ class Verifier:
         now = self.clock()
         self._check_issuer(issuer, card, host)
         self._check_time(card, now)
-        revocation = self.revocations.lookup(issuer.public_key.kid, card.card_id, now.date())
-        if revocation is not None:
+        kid = issuer.public_key.kid
+        revoked = self.revocations.lookup(kid, card.card_id, now.date(), card.issued)
+        if revoked is not None:
+            when = f" on {revoked.revoked_on.isoformat()}" if revoked.revoked_on else ""
             raise Revoked(
-                f"card revoked on {revocation.revoked_on.isoformat()} ({revocation.reason.label})",
-                reason=revocation.reason.label,
+                f"card revoked{when} ({revoked.reason.label})", reason=revoked.reason.label
             )
         return VerifiedCard(
             card=card,

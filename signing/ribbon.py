@@ -1,0 +1,162 @@
+"""Ribbon retrieval: a few bits for every key of a set, in about 1.05 bits per key and bit.
+
+A static function after Dillinger and Walzer's standard ribbon (arXiv:2103.02515): each
+key hashes to a start slot `s` and a 128-bit coefficient row `c` (lowest bit set), and
+the structure stores a solution `Z` of `slots` rows of `bits` bits such that, for every
+key, the XOR of the rows `Z[s + j]` with bit `j` of `c` set is the key's value. The
+banded rows are eliminated as keys arrive (a few XORs a key), then solved from the last
+slot back. A key outside the set reads an arbitrary value: the caller decides what a
+value means (revocation_filter.py layers a fingerprint screen in front).
+
+Keys hash as SHA-256(HASH_DOMAIN ‖ seed (4 bytes, big-endian) ‖ key): bytes 0–7
+big-endian modulo `slots - 127` give the start, bytes 8–23 big-endian the row (bit 0
+forced to 1), bytes 24–31 big-endian a fingerprint for the caller. The solution is stored
+plane by plane (bit 0 of every row, then bit 1, ...), each plane `ceil(slots / 8)` bytes
+with slot `i` at bit `i % 8` of byte `i // 8`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+WIDTH = 128
+HASH_DOMAIN = b"ehcard/ribbon/v1"
+_MASK = (1 << WIDTH) - 1
+# Slots beyond the keys: a 128-wide standard ribbon of a million keys is solvable with
+# about 4 % more; every failed try widens the margin and takes the next seed.
+FIRST_OVERHEAD = 0.05
+MAX_TRIES = 8
+
+
+class RibbonError(ValueError):
+    """A ribbon could not be built, or its stored form is malformed."""
+
+
+@dataclass(frozen=True)
+class KeyHash:
+    start: int
+    row: int
+    fingerprint: int
+
+
+def key_hash(key: bytes, seed: int, slots: int) -> KeyHash:
+    digest = hashlib.sha256(HASH_DOMAIN + seed.to_bytes(4, "big") + key).digest()
+    return _split(digest, slots)
+
+
+def _split(digest: bytes, slots: int) -> KeyHash:
+    return KeyHash(
+        int.from_bytes(digest[0:8], "big") % (slots - WIDTH + 1),
+        int.from_bytes(digest[8:24], "big") | 1,
+        int.from_bytes(digest[24:32], "big"),
+    )
+
+
+def _hashes(keys: Sequence[bytes], seed: int, slots: int) -> list[KeyHash]:
+    prefix = hashlib.sha256(HASH_DOMAIN + seed.to_bytes(4, "big"))
+    hashes = []
+    for key in keys:
+        digest = prefix.copy()
+        digest.update(key)
+        hashes.append(_split(digest.digest(), slots))
+    return hashes
+
+
+@dataclass(frozen=True)
+class Ribbon:
+    seed: int
+    slots: int
+    bits: int
+    solution: bytes
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.bits <= 32:
+            raise RibbonError(f"a ribbon stores 1 to 32 bits a key, not {self.bits}")
+        if self.slots < WIDTH or not 0 <= self.seed < 2**32:
+            raise RibbonError("a ribbon has at least 128 slots and a 32-bit seed")
+        if len(self.solution) != self.bits * self.plane_bytes:
+            raise RibbonError(
+                f"a ribbon of {self.slots} slots and {self.bits} bits has "
+                f"{self.bits * self.plane_bytes} bytes, not {len(self.solution)}"
+            )
+
+    @property
+    def plane_bytes(self) -> int:
+        return (self.slots + 7) // 8
+
+    def hash(self, key: bytes) -> KeyHash:
+        return key_hash(key, self.seed, self.slots)
+
+    def matches(self, key: bytes) -> bool:
+        """Whether the value stored for `key` is its own fingerprint (see `build`)."""
+        hashed = self.hash(key)
+        return self.value(hashed) == hashed.fingerprint & ((1 << self.bits) - 1)
+
+    def value(self, hashed: KeyHash) -> int:
+        """The value stored for a key (arbitrary for a key not in the set)."""
+        first, shift = divmod(hashed.start, 8)
+        value = 0
+        for plane in range(self.bits):
+            offset = plane * self.plane_bytes + first
+            window = int.from_bytes(self.solution[offset : offset + 17], "little") >> shift
+            value |= ((window & hashed.row).bit_count() & 1) << plane
+        return value
+
+
+def build(keys: Sequence[bytes], values: Sequence[int] | None, bits: int, seed: int = 0) -> Ribbon:
+    """A ribbon giving each key its value (below 2**bits); keys must be distinct.
+
+    With `values` None each key's value is its own fingerprint's low `bits` bits (a
+    filter's screen), which changes with the seed a retry takes."""
+    if values is not None and len(keys) != len(values):
+        raise RibbonError("one value a key")
+    overhead = FIRST_OVERHEAD
+    for attempt in range(MAX_TRIES):
+        slots = int(len(keys) * (1 + overhead)) + WIDTH
+        ribbon = _try_build(keys, values, bits, seed + attempt, slots)
+        if ribbon is not None:
+            return ribbon
+        overhead += 0.02
+    raise RibbonError(f"no ribbon after {MAX_TRIES} tries: are the keys distinct?")
+
+
+def _try_build(
+    keys: Sequence[bytes], values: Sequence[int] | None, bits: int, seed: int, slots: int
+) -> Ribbon | None:
+    rows = [0] * slots
+    results = [0] * slots
+    hashes = _hashes(keys, seed, slots)
+    mask = (1 << bits) - 1
+    if values is None:
+        values = [hashed.fingerprint & mask for hashed in hashes]
+    for hashed, value in zip(hashes, values, strict=True):
+        start, row = hashed.start, hashed.row
+        while True:
+            present = rows[start]
+            if present == 0:
+                rows[start] = row
+                results[start] = value
+                break
+            row ^= present
+            value ^= results[start]
+            if row == 0:
+                if value:
+                    return None  # this key's row depends on earlier ones, its value does not
+                break
+            shift = (row & -row).bit_length() - 1
+            row >>= shift
+            start += shift
+    plane_bytes = (slots + 7) // 8
+    solution = bytearray(bits * plane_bytes)
+    for plane in range(bits):
+        window = 0
+        base = plane * plane_bytes
+        for slot in range(slots - 1, -1, -1):
+            row = rows[slot]
+            bit = ((results[slot] >> plane) ^ ((row >> 1) & window).bit_count()) & 1 if row else 0
+            if bit:
+                solution[base + (slot >> 3)] |= 1 << (slot & 7)
+            window = ((window << 1) | bit) & _MASK
+    return Ribbon(seed, slots, bits, bytes(solution))
