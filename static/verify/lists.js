@@ -1,13 +1,16 @@
-// Root-signed trust lists and issuer-signed revocation lists, and the merged revocation cache:
-// the browser twin of signing/signed.py, signing/trust.py and signing/revocation.py.
+// Root-signed trust lists, issuer-signed revocation lists and filters, and the merged
+// revocation cache: the browser twin of signing/signed.py, signing/trust.py,
+// signing/revocation.py, signing/revocation_filter.py and signing/revocation_cache.py.
 
 import { CborMap, loads, loadsLarge } from "./cbor.js";
 import { sha256, verifies } from "./ed25519.js";
-import { toHex } from "./envelope.js";
+import { fromHex, toHex } from "./envelope.js";
 import { fromDayNumber } from "./packing.js";
+import { Ribbon, RibbonError } from "./ribbon.js";
 
 export const TRUST_DOMAIN = new TextEncoder().encode("ehcard/trust/v1");
 export const REVOCATION_DOMAIN = new TextEncoder().encode("ehcard/revocations/v1");
+export const FILTER_DOMAIN = new TextEncoder().encode("ehcard/revocation-filter/v1");
 export const KEY_STATUS = ["active", "retired", "compromised"];
 export const REVOCATION_REASONS = {
   1: "lost",
@@ -19,6 +22,7 @@ export const REVOCATION_REASONS = {
 };
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const RID_BYTES = 8;
+const MAX_SCREEN_BITS = 24;
 
 export class SignedListError extends Error {}
 
@@ -47,6 +51,11 @@ const num = (value) => {
 
 /** The body of a document `[kid, body, signature]` signed by `publicKey` under `domain`. */
 export async function unseal(document, publicKey, domain, what) {
+  return (await unsealAny(document, publicKey, [domain], what)).body;
+}
+
+/** The body of a document signed by `publicKey` under one of `domains`, and that domain. */
+async function unsealAny(document, publicKey, domains, what) {
   if (document.length > MAX_DOCUMENT_BYTES) throw new SignedListError(`${what} is too large`);
   let outer;
   try {
@@ -64,9 +73,16 @@ export async function unseal(document, publicKey, domain, what) {
   }
   const [kid, body, signature] = outer;
   const expected = await keyId(publicKey);
-  if (toHex(kid) !== toHex(expected) || !(await verifies(publicKey, concat(domain, body), signature))) {
-    throw new SignedListError(`${what} is not signed by the expected key`);
+  let domain = null;
+  if (toHex(kid) === toHex(expected)) {
+    for (const candidate of domains) {
+      if (await verifies(publicKey, concat(candidate, body), signature)) {
+        domain = candidate;
+        break;
+      }
+    }
   }
+  if (domain === null) throw new SignedListError(`${what} is not signed by the expected key`);
   let decoded;
   try {
     decoded = loadsLarge(body);
@@ -74,7 +90,7 @@ export async function unseal(document, publicKey, domain, what) {
     throw new SignedListError(`${what} body is not valid CBOR: ${error.message}`);
   }
   if (!(decoded instanceof CborMap)) throw new SignedListError(`${what} body is not a CBOR map`);
-  return decoded;
+  return { body: decoded, domain };
 }
 
 /** A trust list signed by one of the pinned root keys. */
@@ -151,9 +167,21 @@ function parseRevocations(body, issuer) {
   if (toHex(field(body, 2)) !== issuer.keyId) {
     throw new SignedListError("revocation list names another issuer");
   }
+  const entries = parseGroups(field(body, 6));
+  const counter = Number(num(field(body, 3)));
+  const since = Number(num(field(body, 5)));
+  if (since >= counter && since !== 0) {
+    throw new SignedListError("delta list starts at or after its own counter");
+  }
+  return { issuerKid: issuer.keyId, counter, issued: fromDayNumber(num(field(body, 4))), entries, since };
+}
+
+/** The entries of encoded revocation groups `[day, reason, ids, until?]`; an id twice is refused. */
+function parseGroups(groups) {
+  if (!Array.isArray(groups)) throw new SignedListError("revocation groups are not an array");
   const entries = [];
   const seen = new Set();
-  for (const group of field(body, 6)) {
+  for (const group of groups) {
     if (!Array.isArray(group) || group.length < 3 || group.length > 4) {
       throw new SignedListError("revocation group is malformed");
     }
@@ -172,22 +200,146 @@ function parseRevocations(body, issuer) {
       entries.push({ rid, reason, revokedOn, until });
     }
   }
-  const counter = Number(num(field(body, 3)));
-  const since = Number(num(field(body, 5)));
-  if (since >= counter && since !== 0) {
-    throw new SignedListError("delta list starts at or after its own counter");
-  }
-  return { issuerKid: issuer.keyId, counter, issued: fromDayNumber(num(field(body, 4))), entries, since };
+  return entries;
 }
 
-/** What the verifier knows of revocations: one merged list per issuer. */
+/** A revocation filter signed by `issuer` (signing/revocation_filter.load_revocation_filter). */
+export async function loadRevocationFilter(document, issuer) {
+  const body = await unseal(document, issuer.publicKey, FILTER_DOMAIN, "revocation filter");
+  return parseFilterBody(body, issuer);
+}
+
+function parseFilterBody(body, issuer) {
+  let filter;
+  try {
+    filter = parseFilter(body, issuer);
+  } catch (error) {
+    if (error instanceof SignedListError) throw error;
+    throw new SignedListError(`revocation filter body is malformed: ${error.message}`);
+  }
+  if (filter.covers > filter.issued) {
+    throw new SignedListError("revocation filter covers cards issued after it");
+  }
+  return filter;
+}
+
+function parseFilter(body, issuer) {
+  const version = num(field(body, 1));
+  if (version !== 1n) throw new SignedListError(`unknown revocation filter version ${version}`);
+  if (toHex(field(body, 2)) !== issuer.keyId) {
+    throw new SignedListError("revocation filter names another issuer");
+  }
+  return {
+    issuerKid: issuer.keyId,
+    counter: count(field(body, 3)),
+    issued: fromDayNumber(num(field(body, 4))),
+    covers: fromDayNumber(num(field(body, 5))),
+    expiredBefore: fromDayNumber(num(field(body, 6))),
+    issuedCount: count(field(body, 7)),
+    layers: parseLayers(field(body, 8)),
+    entries: parseGroups(field(body, 9)),
+    since: 0,
+  };
+}
+
+function count(value) {
+  if (typeof value !== "bigint" || value < 0n) throw new SignedListError(`${value} is not a count`);
+  return Number(value);
+}
+
+function parseRibbon(value, maxBits) {
+  if (!Array.isArray(value) || value.length !== 4) throw new SignedListError("a filter layer is not 4 items");
+  const [seed, slots, width, solution] = value;
+  if (![seed, slots, width].every((v) => typeof v === "bigint") || !(solution instanceof Uint8Array)) {
+    throw new SignedListError("a filter layer is not [seed, slots, bits, solution]");
+  }
+  if (width < 1n || width > BigInt(maxBits)) {
+    throw new SignedListError(`a filter layer of ${width} bits where 1 to ${maxBits} are allowed`);
+  }
+  try {
+    return new Ribbon(Number(seed), Number(slots), Number(width), solution);
+  } catch (error) {
+    if (error instanceof RibbonError) throw new SignedListError(`a filter layer is malformed: ${error.message}`);
+    throw error;
+  }
+}
+
+function parseLayers(encoded) {
+  if (!(encoded instanceof CborMap) || !encoded.keys.every((k) => [1n, 2n, 3n, 4n].includes(k))) {
+    throw new SignedListError("filter layers are not a map of keys 1 to 4");
+  }
+  if (!encoded.has(2n)) {
+    if (encoded.keys.length) throw new SignedListError("a filter that revokes nothing has no other layer");
+    return { screen: null, revoked: null, reasons: [], reasonLayers: [] };
+  }
+  const screen = encoded.has(1n) ? parseRibbon(encoded.get(1n), MAX_SCREEN_BITS) : null;
+  const codes = layer(encoded, 3);
+  if (!Array.isArray(codes)) throw new SignedListError("filter reasons are not an array");
+  const reasons = codes.map((code) => {
+    const reason = typeof code === "bigint" ? REVOCATION_REASONS[Number(code)] : undefined;
+    if (reason === undefined) throw new SignedListError(`${code} is not a revocation reason`);
+    return reason;
+  });
+  if (!reasons.length || new Set(reasons).size !== reasons.length) {
+    throw new SignedListError("a filter's reasons are one or more distinct reason codes");
+  }
+  const encodedLayers = layer(encoded, 4);
+  if (!Array.isArray(encodedLayers)) throw new SignedListError("filter reason layers are not an array");
+  const reasonLayers = encodedLayers.map((item) => parseRibbon(item, 1));
+  if (reasonLayers.length !== reasons.length - 1) {
+    throw new SignedListError("a filter has one reason layer for each reason but the last");
+  }
+  return { screen, revoked: parseRibbon(encoded.get(2n), 1), reasons, reasonLayers };
+}
+
+function layer(encoded, key) {
+  if (!encoded.has(BigInt(key))) throw new SignedListError(`filter layers lack key ${key}`);
+  return encoded.get(BigInt(key));
+}
+
+/** The reason the filter's layers give an issued id (8 bytes), or null; arbitrary for others. */
+export async function layersLookup(layers, rid) {
+  if (layers.revoked === null) return null;
+  if (layers.screen !== null && !(await layers.screen.matches(rid))) return null;
+  if (!(await layers.revoked.lookup(rid))) return null;
+  for (let j = 0; j < layers.reasonLayers.length; j += 1) {
+    if (await layers.reasonLayers[j].lookup(rid)) return layers.reasons[j];
+  }
+  return layers.reasons[layers.reasons.length - 1];
+}
+
+/** Whether `filter` revokes a card of its issuer with revocation id `rid` (8 bytes) issued on
+ * day `cardIssued`: the reason, or null (always null for a card issued after `covers`). */
+export async function filterLookup(filter, rid, cardIssued) {
+  if (cardIssued > filter.covers) return null;
+  return layersLookup(filter.layers, rid);
+}
+
+/** A revocation list, delta or filter signed by `issuer`, told apart by its signature's domain
+ * (signing/revocation_cache.load_revocation_document). */
+export async function loadRevocationDocument(document, issuer) {
+  const domains = [REVOCATION_DOMAIN, FILTER_DOMAIN];
+  const { body, domain } = await unsealAny(document, issuer.publicKey, domains, "revocation list");
+  if (domain === FILTER_DOMAIN) return parseFilterBody(body, issuer);
+  try {
+    return parseRevocations(body, issuer);
+  } catch (error) {
+    if (error instanceof SignedListError) throw error;
+    throw new SignedListError(`revocation list body is malformed: ${error.message}`);
+  }
+}
+
+/** What the verifier knows of revocations: per issuer, a filter or a full list, and deltas
+ * (signing/revocation_cache.RevocationCache). */
 export class RevocationCache {
   constructor() {
     this.counters = new Map();
     this.issued = new Map();
     this.entries = new Map();
+    this.filters = new Map();
   }
 
+  /** Merge a delta, or replace with a full list or a filter; refuse an older one. */
   apply(list) {
     const kid = list.issuerKid;
     const cached = this.counters.get(kid);
@@ -200,13 +352,29 @@ export class RevocationCache {
     const known = list.since ? this.entries.get(kid) || new Map() : new Map();
     for (const entry of list.entries) known.set(entry.rid, entry);
     this.entries.set(kid, known);
+    if (list.layers) {
+      this.filters.set(kid, list);
+    } else if (!list.since) {
+      this.filters.delete(kid);
+    }
     this.counters.set(kid, list.counter);
     this.issued.set(kid, list.issued);
   }
 
-  lookup(issuerKid, rid, day) {
+  /** Forget an issuer (its stored documents were refused). */
+  forget(kid) {
+    for (const map of [this.counters, this.issued, this.entries, this.filters]) map.delete(kid);
+  }
+
+  /** The revocation of a card (revocation id `rid` in hex) on `day`, issued on `cardIssued`:
+   * `{reason, revokedOn, until}` (revokedOn null when only a filter knows), or null. Explicit
+   * entries first (their days are known), then the filter, for the cards it covers. */
+  async lookup(issuerKid, rid, day, cardIssued) {
     const entry = (this.entries.get(issuerKid) || new Map()).get(rid);
-    return entry !== undefined && (entry.until === null || day <= entry.until) ? entry : null;
+    if (entry !== undefined) return entry.until === null || day <= entry.until ? entry : null;
+    const filter = this.filters.get(issuerKid);
+    const reason = filter ? await filterLookup(filter, fromHex(rid), cardIssued) : null;
+    return reason === null ? null : { rid, reason, revokedOn: null, until: null };
   }
 }
 
@@ -242,5 +410,5 @@ export async function addRevocationList(cache, trust, document) {
   if (!issuer) {
     throw new SignedListError(`revocation list signed by key ${signer}, which is not in the trust list`);
   }
-  cache.apply(await loadRevocationList(document, issuer));
+  cache.apply(await loadRevocationDocument(document, issuer));
 }

@@ -8,7 +8,7 @@ const LISTS_CACHE = "ehcard-verifier-lists";
 const STATIC = "/static/verify/";
 const MODULES = [
   "main.js", "cbor.js", "packing.js", "codec.js", "envelope.js", "ed25519.js", "lists.js",
-  "verifier.js", "translit.js", "spelling.js", "labels.js", "store.js", "view.js", "scanner.js",
+  "verifier.js", "ribbon.js", "translit.js", "spelling.js", "labels.js", "store.js", "view.js", "scanner.js",
   "fhir.js", "drugcheck.js", "snomed.js", "terminology.js",
 ];
 const BOARD_MODULES = [

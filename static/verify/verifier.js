@@ -70,15 +70,13 @@ async function verifyOrThrow(text, { trust, revocations, now, skewMs, translit, 
   checkIssuer(issuer, card, host);
   checkTime(card, now, skewMs);
   const today = Math.floor(now / DAY_MS);
-  const revoked = revocations.lookup(issuer.keyId, await revocationId(card.cardId), today);
+  const revoked = await revocations.lookup(issuer.keyId, await revocationId(card.cardId), today, card.issued);
   if (revoked !== null) {
-    // The verdict's reason is the revocation reason (lost, stolen, ...), as in Python.
-    const error = new CardError(
-      `card revoked on ${dayIso(revoked.revokedOn)} (${revoked.reason})`,
-      revoked.reason,
-      "revoked",
-    );
-    error.revocation = { reason: revoked.reason, revokedOn: dayIso(revoked.revokedOn) };
+    // The verdict's reason is the revocation reason (lost, stolen, ...), as in Python; a
+    // filter knows the reason but not the day.
+    const on = revoked.revokedOn === null ? null : dayIso(revoked.revokedOn);
+    const error = new CardError(`card revoked${on ? ` on ${on}` : ""} (${revoked.reason})`, revoked.reason, "revoked");
+    error.revocation = { reason: revoked.reason, revokedOn: on };
     throw error;
   }
   return { card, issuer };

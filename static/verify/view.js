@@ -95,7 +95,9 @@ export function renderReport(report, labels, { lists, online, recordUrl, recordK
   if (report.status === "valid") {
     showTerm($("verdict-help"), labels, "verdict.help.valid", { issuer: report.issuer.centre });
   } else {
-    showTerm($("verdict-help"), labels, `verdict.help.${report.status}`, {
+    // A filter says why a card is revoked, not since when: the sentence then has no date.
+    const undated = report.revocation && report.revocation.revokedOn === null ? "_undated" : "";
+    showTerm($("verdict-help"), labels, `verdict.help.${report.status}${undated}`, {
       reason: report.revocation ? labels.term(`revocation.${report.revocation.reason}`) : "",
       date: report.revocation ? report.revocation.revokedOn : "",
     });
