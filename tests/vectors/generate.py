@@ -19,6 +19,7 @@ from tests.vectors import (
     cbor_cases,
     clock_cases,
     field_cases,
+    filter_cases,
     issuer_cases,
     text_cases,
     valid_cases,
@@ -38,6 +39,7 @@ CATEGORIES = (
     "revocation",
     "size",
     "lists",
+    "filters",
 )
 
 
@@ -49,12 +51,18 @@ def card_cases() -> list[CardCase]:
         *field_cases.cases(),
         *issuer_cases.cases(),
         *clock_cases.cases(),
+        *filter_cases.card_cases(),
     ]
 
 
 def vectors() -> dict[str, dict[str, Any]]:
     """Every vector file's JSON, by its path under tests/vectors/."""
-    cases: list[CardCase | ListCase] = [*card_cases(), *clock_cases.list_cases()]
+    cases: list[CardCase | ListCase | filter_cases.FilterCase] = [
+        *card_cases(),
+        *clock_cases.list_cases(),
+        *filter_cases.list_cases(),
+        *filter_cases.cases(),
+    ]
     files: dict[str, dict[str, Any]] = {}
     for case in cases:
         if case.category not in CATEGORIES:
@@ -62,7 +70,12 @@ def vectors() -> dict[str, dict[str, Any]]:
         path = f"{case.category}/{case.id}.json"
         if path in files or any(p.endswith(f"/{case.id}.json") for p in files):
             raise ValueError(f"two vectors named {case.id}")
-        files[path] = card_vector(case) if isinstance(case, CardCase) else list_vector(case)
+        if isinstance(case, CardCase):
+            files[path] = card_vector(case)
+        elif isinstance(case, ListCase):
+            files[path] = list_vector(case)
+        else:
+            files[path] = filter_cases.filter_vector(case)
     return files
 
 
@@ -79,7 +92,8 @@ def write(out: Path) -> int:
                 if stale.suffix in (".json", ".cbor", ".pub"):
                     stale.unlink()
     generated = {path: render(vector) for path, vector in vectors().items()}
-    for path, data in {**generated, **context_files()}.items():
+    shared = {**context_files(), **filter_cases.context_files()}
+    for path, data in {**generated, **shared}.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

@@ -109,7 +109,10 @@ def test_webcrypto_ed25519_is_available_in_every_engine(verifier_page: EnginePag
 
 
 def _vector_files() -> list[Path]:
-    return sorted(p for p in VECTORS.rglob("*.json") if "schema" not in p.name)
+    # Filter lookups have no card to verify: the test below runs them.
+    return sorted(
+        p for p in VECTORS.rglob("*.json") if "schema" not in p.name and p.parent.name != "filters"
+    )
 
 
 def external_case(path: Path) -> dict[str, Any] | None:
@@ -118,21 +121,25 @@ def external_case(path: Path) -> dict[str, Any] | None:
     vector = json.loads(path.read_text("utf-8"))
     if not isinstance(vector, dict) or "expected" not in vector or "context" not in vector:
         return None
-    context = vector["context"]
-    root = load_public_key(VECTORS / context["root_key"])
     return {
         # List vectors have no card: their lists must be refused before any card is read.
         "text": vector.get("qr_text") or "",
-        "context": {
-            "trust": (VECTORS / context["trust_list"]).read_bytes().hex(),
-            "rootKeys": [root.raw.hex()],
-            "revocations": [
-                (VECTORS / name).read_bytes().hex() for name in context["revocation_lists"]
-            ],
-            "now": context.get("validation_time", "2026-11-27T12:00:00Z"),
-            "skewHours": context.get("skew_hours", 24),
-        },
+        "context": external_case_context(vector["context"]),
         "expected": vector["expected"],
+    }
+
+
+def external_case_context(context: dict[str, Any]) -> dict[str, Any]:
+    """A vector's context as the page takes it (hex documents, ISO clock)."""
+    root = load_public_key(VECTORS / context["root_key"])
+    return {
+        "trust": (VECTORS / context["trust_list"]).read_bytes().hex(),
+        "rootKeys": [root.raw.hex()],
+        "revocations": [
+            (VECTORS / name).read_bytes().hex() for name in context["revocation_lists"]
+        ],
+        "now": context.get("validation_time", "2026-11-27T12:00:00Z"),
+        "skewHours": context.get("skew_hours", 24),
     }
 
 
@@ -210,3 +217,54 @@ def test_the_snomed_check_digit_agrees_with_python_on_every_id_and_its_neighbour
     )
     assert browser == [check_digit_ok(c) for c in candidates]
     assert all(browser[: len(ids)]) and not all(browser)
+
+
+# ---- tests/vectors/filters/: revocation filter lookups -----------------------------------
+
+FILTER_LOOKUPS = """async (vectors) => {
+  const { addRevocationList, loadTrustList, RevocationCache, revocationId } =
+    await import("/static/verify/lists.js");
+  const { fromHex } = await import("/static/verify/envelope.js");
+  const day = (iso) => Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86400000;
+  const out = [];
+  for (const vector of vectors) {
+    const trust = await loadTrustList(fromHex(vector.trust), vector.rootKeys.map(fromHex));
+    const cache = new RevocationCache();
+    for (const document of vector.revocations) {
+      await addRevocationList(cache, trust, fromHex(document));
+    }
+    const answers = [];
+    for (const lookup of vector.lookups) {
+      const rid = await revocationId(fromHex(lookup.card_id));
+      const issued = day(lookup.card_issued);
+      const revoked = await cache.lookup(lookup.issuer, rid, day(vector.now), issued);
+      answers.push({
+        ...lookup,
+        reason: revoked ? revoked.reason : null,
+        revoked_on: revoked && revoked.revokedOn !== null
+          ? new Date(revoked.revokedOn * 86400000).toISOString().slice(0, 10) : null,
+      });
+    }
+    out.push(answers);
+  }
+  return out;
+}"""
+
+
+@IN_EVERY_ENGINE
+def test_browser_filter_lookups_agree_with_the_filter_vectors(verifier_page: EnginePage) -> None:
+    files = sorted((VECTORS / "filters").glob("*.json"))
+    assert files, "tests/vectors/filters/ holds no vectors"
+    vectors = [json.loads(path.read_text("utf-8")) for path in files]
+    inputs = []
+    for vector in vectors:
+        page_input = external_case_context(vector["context"])
+        inputs.append({**page_input, "lookups": vector["expected"]["lookups"]})
+    browser = verifier_page.evaluate(FILTER_LOOKUPS, inputs)
+    mismatches = [
+        (path.stem, expected, seen)
+        for path, vector, answers in zip(files, vectors, browser, strict=True)
+        for expected, seen in zip(vector["expected"]["lookups"], answers, strict=True)
+        if expected != seen
+    ]
+    assert not mismatches, "\n".join(str(m)[:400] for m in mismatches[:10])
