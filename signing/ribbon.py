@@ -18,7 +18,7 @@ with slot `i` at bit `i % 8` of byte `i // 8`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 WIDTH = 128
@@ -54,20 +54,17 @@ def _split(digest: bytes, slots: int) -> KeyHash:
     )
 
 
-def _hashes(keys: Sequence[bytes], seed: int, slots: int) -> list[tuple[int, int, int]]:
-    """(start, row, fingerprint) of every key: `key_hash` unrolled, for millions of keys."""
+def _hashes(keys: Iterable[bytes], seed: int, slots: int) -> Iterator[tuple[int, int, int]]:
+    """(start, row, fingerprint) of every key: `key_hash` unrolled, for millions of keys,
+    one at a time (a list of two million would hold some 300 MB)."""
     prefix = hashlib.sha256(HASH_DOMAIN + seed.to_bytes(4, "big"))
     span = slots - WIDTH + 1
     number = int.from_bytes
-    hashes = []
     for key in keys:
         digest = prefix.copy()
         digest.update(key)
         d = digest.digest()
-        hashes.append(
-            (number(d[0:8], "big") % span, number(d[8:24], "big") | 1, number(d[24:32], "big"))
-        )
-    return hashes
+        yield number(d[0:8], "big") % span, number(d[8:24], "big") | 1, number(d[24:32], "big")
 
 
 @dataclass(frozen=True)
@@ -151,11 +148,10 @@ def _try_build(
 ) -> Ribbon | None:
     rows = [0] * slots
     results = [0] * slots
-    hashes = _hashes(keys, seed, slots)
     mask = (1 << bits) - 1
-    if values is None:
-        values = [fingerprint & mask for _, _, fingerprint in hashes]
-    for (start, row, _), value in zip(hashes, values, strict=True):
+    given = iter(values) if values is not None else None
+    for start, row, fingerprint in _hashes(keys, seed, slots):
+        value = next(given) if given is not None else fingerprint & mask
         while True:
             present = rows[start]
             if present == 0:
