@@ -114,9 +114,11 @@ def bench(size: int, folder: Path) -> None:
         print(f"| card code (baseline) | | {baseline:.2f} | 1 | |")
         for typed, birth in QUERIES:
             found = holder_search.find_holders(session, settings, typed, birth)
-            ms = _median_ms(lambda t=typed, b=birth: holder_search.find_holders(  # type: ignore[misc]
-                session, settings, t, b
-            ))
+            ms = _median_ms(
+                lambda t=typed, b=birth: holder_search.find_holders(  # type: ignore[misc]
+                    session, settings, t, b
+                )
+            )
             ranks = [i + 1 for i, (_row, shown) in enumerate(found) if shown.name == SOUGHT.name]
             rank = ranks[0] if ranks else "not found"
             print(f"| {typed} | {birth} | {ms:.2f} | {len(found)} | {rank} |")

@@ -64,9 +64,10 @@ def holder_cards(deployment: Deployment, cards: int) -> tuple[list[float], list[
 
 
 def measure(label: str, workers: tuple[int, int] | None, holders: int, cards: int) -> Run:
-    with tempfile.TemporaryDirectory() as folder, production_deployment(
-        Path(folder), workers=workers
-    ) as deployment:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        production_deployment(Path(folder), workers=workers) as deployment,
+    ):
         holder_cards(deployment, 1)  # warm every worker's imports and fonts
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=holders) as pool:

@@ -102,7 +102,7 @@ def build_layers(issued: Iterable[bytes], revoked: Mapping[bytes, Reason]) -> Fi
     passing = others
     if k:
         screen = build(revoked_ids, None, k, seed=_SEED_SCREEN)
-        passing = [rid for rid in others if screen.matches(rid)]
+        passing = screen.matching(others)
     keys = revoked_ids + passing
     flags = [1] * len(revoked_ids) + [0] * len(passing)
     revoked_layer = build(keys, flags, 1, seed=_SEED_REVOKED)

@@ -18,7 +18,7 @@ with slot `i` at bit `i % 8` of byte `i // 8`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 WIDTH = 128
@@ -54,14 +54,17 @@ def _split(digest: bytes, slots: int) -> KeyHash:
     )
 
 
-def _hashes(keys: Sequence[bytes], seed: int, slots: int) -> list[KeyHash]:
+def _hashes(keys: Iterable[bytes], seed: int, slots: int) -> Iterator[tuple[int, int, int]]:
+    """(start, row, fingerprint) of every key: `key_hash` unrolled, for millions of keys,
+    one at a time (a list of two million would hold some 300 MB)."""
     prefix = hashlib.sha256(HASH_DOMAIN + seed.to_bytes(4, "big"))
-    hashes = []
+    span = slots - WIDTH + 1
+    number = int.from_bytes
     for key in keys:
         digest = prefix.copy()
         digest.update(key)
-        hashes.append(_split(digest.digest(), slots))
-    return hashes
+        d = digest.digest()
+        yield number(d[0:8], "big") % span, number(d[8:24], "big") | 1, number(d[24:32], "big")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,24 @@ class Ribbon:
         """Whether the value stored for `key` is its own fingerprint (see `build`)."""
         hashed = self.hash(key)
         return self.value(hashed) == hashed.fingerprint & ((1 << self.bits) - 1)
+
+    def matching(self, keys: Sequence[bytes]) -> list[bytes]:
+        """The keys whose stored value is their own fingerprint (`matches`, for many keys)."""
+        mask = (1 << self.bits) - 1
+        planes = range(0, self.bits * self.plane_bytes, self.plane_bytes)
+        solution, number = self.solution, int.from_bytes
+        found = []
+        for key, (start, row, fingerprint) in zip(
+            keys, _hashes(keys, self.seed, self.slots), strict=True
+        ):
+            first, shift = start >> 3, start & 7
+            value = 0
+            for bit, offset in enumerate(planes):
+                window = number(solution[offset + first : offset + first + 17], "little") >> shift
+                value |= ((window & row).bit_count() & 1) << bit
+            if value == fingerprint & mask:
+                found.append(key)
+        return found
 
     def value(self, hashed: KeyHash) -> int:
         """The value stored for a key (arbitrary for a key not in the set)."""
@@ -127,12 +148,10 @@ def _try_build(
 ) -> Ribbon | None:
     rows = [0] * slots
     results = [0] * slots
-    hashes = _hashes(keys, seed, slots)
     mask = (1 << bits) - 1
-    if values is None:
-        values = [hashed.fingerprint & mask for hashed in hashes]
-    for hashed, value in zip(hashes, values, strict=True):
-        start, row = hashed.start, hashed.row
+    given = iter(values) if values is not None else None
+    for start, row, fingerprint in _hashes(keys, seed, slots):
+        value = next(given) if given is not None else fingerprint & mask
         while True:
             present = rows[start]
             if present == 0:
