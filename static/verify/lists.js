@@ -118,10 +118,16 @@ async function parseTrust(body) {
   if (num(field(body, 1)) !== 1n) throw new SignedListError("unknown trust list version");
   const entries = [];
   for (const item of field(body, 4)) entries.push(await trustEntry(item));
+  // Where every issuer's revocation data is fetched from (docs/directory.md), or null.
+  const directory = body.has(5n) ? body.get(5n) : null;
+  if (directory !== null && typeof directory !== "string") {
+    throw new SignedListError("the trust list's directory URL is not text");
+  }
   return {
     sequence: Number(num(field(body, 2))),
     issued: fromDayNumber(num(field(body, 3))),
     entries,
+    directory,
   };
 }
 
