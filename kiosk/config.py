@@ -16,6 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from signing.errors import SignedListError
+from signing.trust import check_directory_url
+
 
 class ConfigError(Exception):
     """A setting is missing or invalid; the message says which and how to fix it."""
@@ -43,6 +46,9 @@ class Settings:
     # An open verifier page fetches newer lists this often (and when it comes back online
     # or into view), and checks the card it shows again.
     list_refresh_seconds: int = 300
+    # The national directory the verifier page fetches lists from when the trust list names
+    # none (an absolute https URL ending in "/"); empty: this server's own /V/lists/.
+    directory_url: str = ""
     # tcp:HOST:PORT, usb:VID:PID, file:/dev/DEVICE; the file printer (a spool folder, unsafe in
     # production): file:FOLDER, or empty for the instance's spool/ folder.
     printer: str = ""
@@ -185,6 +191,11 @@ def load_settings(
         raise ConfigError("EHCARD_SHL_LOCATION_SECONDS must be between 1 and 3600")
     if not 5 <= settings.list_refresh_seconds <= 86400:
         raise ConfigError("EHCARD_LIST_REFRESH_SECONDS must be between 5 and 86400")
+    if settings.directory_url:
+        try:
+            check_directory_url(settings.directory_url)
+        except SignedListError as exc:
+            raise ConfigError(f"EHCARD_DIRECTORY_URL: {exc.message}") from exc
     if not settings.database_url:
         settings = replace(settings, database_url=f"sqlite:///{instance_path / 'ehcard.sqlite'}")
     if settings.printer_file_unsafe not in (0, 1):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
@@ -28,6 +29,7 @@ from kiosk.web.errors import register_error_handlers
 from kiosk.web.i18n import init_i18n
 from kiosk.web.lists import init_lists
 from kiosk.web.records import init_records
+from kiosk.web.verify import directory_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 # The largest request body: a full-record document of EHCARD_RECORD_UPLOAD_MAX_BYTES (8 MiB)
@@ -45,6 +47,15 @@ VERIFIER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
     "script-src 'self';", "script-src 'self' 'wasm-unsafe-eval';"
 )
 WASM_PATHS = frozenset({"/V", "/V/decode-worker.js"})
+
+
+def verifier_policy(directories: Iterable[str]) -> str:
+    """The verifier page's policy: it may also fetch the signed lists from the national
+    directories (their origins only; the lists are signed, the origin is no trust)."""
+    origins = sorted({f"{part.scheme}://{part.netloc}" for part in map(urlsplit, directories)})
+    if not origins:
+        return VERIFIER_CONTENT_SECURITY_POLICY
+    return f"{VERIFIER_CONTENT_SECURITY_POLICY}; connect-src 'self' {' '.join(origins)}"
 
 
 def build_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -120,12 +131,13 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault(
-            "Content-Security-Policy",
-            VERIFIER_CONTENT_SECURITY_POLICY
-            if request.path in WASM_PATHS
-            else CONTENT_SECURITY_POLICY,
-        )
+        if request.path == "/V":
+            policy = verifier_policy(directory_urls())
+        elif request.path in WASM_PATHS:
+            policy = VERIFIER_CONTENT_SECURITY_POLICY
+        else:
+            policy = CONTENT_SECURITY_POLICY
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         # same-origin, not no-referrer: Flask-WTF's CSRF check needs a Referer over HTTPS,
         # and a Referer never carries the URL fragment that holds a card's data.

@@ -22,6 +22,8 @@ const config = {
   refreshMs: Number(root.dataset.listRefreshSeconds) * 1000,
   skewMs: Number(root.dataset.skewHours) * 3600000,
   listsUrl: root.dataset.listsUrl,
+  // The national directory the lists come from when the trust list names none (or "").
+  directoryUrl: root.dataset.directoryUrl ? new URL(root.dataset.directoryUrl, location.href).href : null,
   labelsUrl: root.dataset.labelsUrl,
   terminologyUrl: root.dataset.terminologyUrl,
   recordUrl: root.dataset.recordUrl,
@@ -340,7 +342,11 @@ async function main() {
   translatePage(state.labels);
   fillLanguages(state.labels);
   state.board = new QuestionBoard($("board"), { page: root, labels: state.labels, loadLabels });
-  state.store = new ListStore({ rootKeys: config.rootKeys, listsUrl: config.listsUrl });
+  state.store = new ListStore({
+    rootKeys: config.rootKeys,
+    listsUrl: config.listsUrl,
+    directoryUrl: config.directoryUrl,
+  });
   await state.store.load();
   if (state.store.trust === null) await refreshLists();
   showLists();
@@ -354,6 +360,7 @@ async function main() {
   window.ehcardVerify = verifyWithContext;
   window.ehcardEngine = engine;
   window.ehcardRefresh = refreshAndRecheck;
+  window.ehcardProblems = () => state.store.problems;
   window.ehcardFhir = fhirBundle;
   document.documentElement.dataset.ready = "true";
 }

@@ -71,6 +71,9 @@ export function renderLists(store, labels, { now, maxAgeHours, online = true }) 
   if (store.problems.length) {
     // A list that failed its signature check is dropped and the previous one kept.
     line.textContent += ` ${labels.term("verifier.lists_refused")}`;
+    if (store.refused.length) {
+      line.textContent += ` ${labels.term("verifier.lists_refused_which", { lists: store.refused.join(", ") })}`;
+    }
   }
   if (stale || store.problems.length) line.classList.add("stale");
   return { stale, text: line.textContent };

@@ -49,7 +49,17 @@ def page_version() -> str:
         f"{settings.list_refresh_seconds}".encode()
     )
     digest.update(str(settings.is_development).encode())
+    # The directories the page fetches lists from are in its policy (kiosk/factory.py).
+    digest.update(" ".join(directory_urls()).encode())
     return digest.hexdigest()[:16]
+
+
+def directory_urls() -> list[str]:
+    """The national directories this server's verifier page may fetch lists from: the one its
+    trust list names and the configured one (EHCARD_DIRECTORY_URL)."""
+    named = services().keyring.trust_list.directory
+    configured = services().settings.directory_url
+    return [url for url in (named, configured) if url]
 
 
 @bp.get("")
@@ -60,6 +70,7 @@ def page() -> str:
         root_key=services().keyring.root_public_key.raw.hex(),
         list_max_age_hours=settings.list_max_age_hours,
         list_refresh_seconds=settings.list_refresh_seconds,
+        directory_url=settings.directory_url,
         skew_hours=settings.clock_skew_hours,
         version=page_version(),
         labels_version=bundles_version(),

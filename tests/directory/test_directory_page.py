@@ -1,0 +1,198 @@
+"""The verifier page against the national directory of three centres (see conftest.py), in
+Chromium: a centre's page checks every centre's cards against that centre's revocations,
+fetched from the directory the trust list names; a revocation at another centre reaches an
+open page without a reload; with the directory stopped the page verifies from what it kept
+and says how old that is; a tampered or rolled-back directory is refused, the kept lists
+stay in use."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page
+
+from signing.revocation import Reason
+from tests.directory.conftest import Card, Country
+from tests.kiosk.verify.conftest import PHONE
+
+READY_MS = 20_000
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, locale="en-GB", service_workers="allow")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("html[data-ready=true]", timeout=READY_MS)
+
+
+def verdict(page: Page, card: Card) -> tuple[str, str]:
+    """Paste the card's QR text; its status and the sentence under it."""
+    page.evaluate("document.getElementById('verdict').removeAttribute('data-status')")
+    page.fill("#paste", card.qr_text)
+    page.click("#paste-form button[type=submit]")
+    page.wait_for_selector("#verdict[data-status]")
+    return page.get_attribute("#verdict", "data-status") or "", page.inner_text("#verdict-help")
+
+
+def refresh(page: Page) -> None:
+    """The page's own refresh (issue 13's timer calls the same), without a reload."""
+    page.evaluate("window.ehcardRefresh()")
+
+
+def lists_line(page: Page) -> str:
+    return page.inner_text("#lists")
+
+
+def kid_of(country: Country, centre: str) -> str:
+    index = json.loads((country.out / "index.json").read_text("utf-8"))
+    kids = [kid for kid, entry in index["issuers"].items() if entry["centre"] == f"Centre {centre}"]
+    assert len(kids) == 1, index["issuers"]
+    return kids[0]
+
+
+def test_every_centres_cards_on_centre_a_page_get_their_centres_revocations(
+    country: Country, phone: Page
+) -> None:
+    open_page(phone, f"{country.centres['A'].url}/V")
+    assert lists_line(phone) == "Trust and revocation lists updated 0 min ago"
+    seen_undated = seen_dated = False
+    for card in country.cards:
+        status, help_text = verdict(phone, card)
+        if card.revoked is None:
+            assert status == "valid", (card, help_text)
+            continue
+        assert status == "revoked", card
+        assert phone.inner_text("#verdict-reason") == f"Reason: {card.revoked.label}"
+        # Cards the filter covers are revoked without a day; later ones by an explicit entry.
+        assert re.fullmatch(
+            r"This card was revoked \([^,]+(, \d{4}-\d\d-\d\d)?\): do not rely on it\.", help_text
+        ), help_text
+        if re.search(r"\d{4}-\d\d-\d\d", help_text):
+            seen_dated = True
+        else:
+            seen_undated = True
+    assert seen_undated and seen_dated
+    # The lists came from the directory, cross-origin, not from centre A's own server.
+    log = (country.server.folder / "access.log").read_text("utf-8")
+    assert "GET /index.json" in log
+    assert "GET /revocations/" in log
+
+
+def test_a_revocation_at_centre_b_reaches_an_open_page_of_centre_a_without_reload(
+    country: Country, phone: Page, tmp_path: Path
+) -> None:
+    centre_b = country.centres["B"]
+    card = centre_b.valid[0]
+    before = tmp_path / "directory-before"
+    shutil.copytree(country.out, before)
+    open_page(phone, f"{country.centres['A'].url}/V")
+    assert verdict(phone, card)[0] == "valid"
+    phone.evaluate("window.sameDocument = true")
+    country.revoke_and_publish("B", card, Reason.LOST)
+    refresh(phone)
+    phone.wait_for_selector('#verdict[data-status="revoked"]', timeout=READY_MS)
+    assert phone.evaluate("window.sameDocument") is True
+    assert phone.inner_text("#revoked-notice").startswith("Revoked while this card was shown")
+    assert lists_line(phone) == "Trust and revocation lists updated 0 min ago"
+
+    # The directory served as it was before: B's lists go back a counter, and are refused.
+    with country.serving_instead(before):
+        refresh(phone)
+        phone.wait_for_function(
+            "() => document.getElementById('lists').textContent.includes('Refused: Centre B.')"
+        )
+        assert verdict(phone, card)[0] == "revoked"
+    assert "older than the cached" in " ".join(phone.evaluate("window.ehcardProblems()"))
+
+
+def _tampered(country: Country, folder: Path) -> Path:
+    """The directory with newer files for B and C that must be refused: B's bytes differ
+    from the hash the index gives, C's hash is right but its signature is broken."""
+    shutil.copytree(country.out, folder)
+    index = json.loads((folder / "index.json").read_text("utf-8"))
+    for centre in ("B", "C"):
+        entry = index["issuers"][kid_of(country, centre)]
+        listed = entry["filter"]
+        original = (folder / listed["path"]).read_bytes()
+        tampered = bytearray(original)
+        tampered[len(tampered) // 2] ^= 0x01
+        path = f"{listed['path'].rsplit('/', 1)[0]}/filter-{listed['counter'] + 5}-tampered.cbor"
+        (folder / path).write_bytes(bytes(tampered))
+        digest = hashlib.sha256(original if centre == "B" else bytes(tampered)).hexdigest()
+        entry["filter"] = {
+            **listed,
+            "path": path,
+            "counter": listed["counter"] + 5,
+            "size": len(tampered),
+            "sha256": digest,
+        }
+        entry["delta"] = None
+    (folder / "index.json").write_text(json.dumps(index), "utf-8")
+    return folder
+
+
+def test_a_tampered_directory_is_refused_and_the_kept_lists_stay_in_use(
+    country: Country, phone: Page, tmp_path: Path
+) -> None:
+    open_page(phone, f"{country.centres['A'].url}/V")
+    revoked = {name: country.centres[name].revoked[0] for name in ("B", "C")}
+    with country.serving_instead(_tampered(country, tmp_path / "tampered")):
+        refresh(phone)
+        phone.wait_for_function(
+            "() => document.getElementById('lists').textContent"
+            ".includes('Refused: Centre B, Centre C.')"
+        )
+        problems = " ".join(phone.evaluate("window.ehcardProblems()"))
+        assert "does not match the directory's index" in problems
+        assert "not signed by the expected key" in problems
+        for card in revoked.values():
+            assert verdict(phone, card)[0] == "revoked"
+    refresh(phone)
+    phone.wait_for_function(
+        "() => !document.getElementById('lists').textContent.includes('Refused')"
+    )
+
+
+def test_with_the_directory_stopped_the_page_verifies_from_what_it_kept(
+    country: Country, phone: Page
+) -> None:
+    card = country.centres["C"].revoked[0]
+    valid = country.centres["B"].valid[-1]
+    phone.clock.install()
+    open_page(phone, f"{country.centres['A'].url}/V")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=READY_MS)
+    assert verdict(phone, card)[0] == "revoked"
+    country.stop_directory()
+    try:
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"{country.directory_url}index.json", timeout=2)
+        phone.clock.fast_forward("17:00")  # the page's refreshes find no directory
+        phone.wait_for_function(
+            "() => document.getElementById('lists').textContent"
+            " === 'Trust and revocation lists updated 17 min ago'"
+        )
+        # A new visit with no network at all: the page and its lists come from the phone.
+        phone.context.set_offline(True)
+        open_page(phone, f"{country.centres['A'].url}/V")
+        assert verdict(phone, card)[0] == "revoked"
+        assert verdict(phone, valid)[0] == "valid"
+        assert lists_line(phone).startswith("Offline: using the lists kept on this device")
+    finally:
+        phone.context.set_offline(False)
+        country.start_directory()
