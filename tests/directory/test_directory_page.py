@@ -94,6 +94,12 @@ def test_every_centres_cards_on_centre_a_page_get_their_centres_revocations(
     assert "GET /revocations/" in log
 
 
+def test_the_page_may_fetch_from_the_directory_its_trust_list_names(country: Country) -> None:
+    response = requests.get(f"{country.centres['B'].url}/V", timeout=10)
+    origin = country.directory_url.rstrip("/")
+    assert response.headers["Content-Security-Policy"].endswith(f"; connect-src 'self' {origin}")
+
+
 def test_a_revocation_at_centre_b_reaches_an_open_page_of_centre_a_without_reload(
     country: Country, phone: Page, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ from flask import Flask
 
 from app import create_app
 from kiosk import db
+from kiosk.config import ConfigError, load_settings
 from kiosk.domain.cards import registry
 from signing.revocation import Reason, load_revocation_list
 from signing.trust import load_trust_list
@@ -52,6 +53,38 @@ def test_list_age_limit_comes_from_the_configuration(tmp_path: Path) -> None:
     page = app.test_client().get("/V").get_data(as_text=True)
     assert 'data-list-max-age-hours="12"' in page
     app.extensions["ehcard"].engine.dispose()
+
+
+def test_a_configured_directory_is_given_to_the_page_and_allowed_by_its_policy(
+    tmp_path: Path,
+) -> None:
+    directory = "https://directory.example.org/ehcard/"
+    app = create_app({"instance": tmp_path / "instance", "directory_url": directory})
+    response = app.test_client().get("/V")
+    assert f'data-directory-url="{directory}"' in response.get_data(as_text=True)
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.endswith("; connect-src 'self' https://directory.example.org")
+    # Only the page fetches lists; its worker and every other response keep 'self' alone.
+    worker = app.test_client().get("/V/decode-worker.js").headers["Content-Security-Policy"]
+    assert "connect-src" not in worker
+    app.extensions["ehcard"].engine.dispose()
+
+
+def test_the_page_without_a_directory_fetches_only_from_its_own_server(site: Site) -> None:
+    response = requests.get(f"{site.base}/V", timeout=10)
+    assert 'data-directory-url=""' in response.text
+    assert "connect-src" not in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://directory.example.org/", "https://directory.example.org", "directory.example.org/"],
+)
+def test_a_directory_url_that_is_not_https_or_lacks_its_slash_is_refused(
+    tmp_path: Path, url: str
+) -> None:
+    with pytest.raises(ConfigError, match="EHCARD_DIRECTORY_URL"):
+        load_settings(tmp_path, {"directory_url": url})
 
 
 def test_service_worker_controls_the_page_and_changes_with_each_release(site: Site) -> None:
