@@ -1,5 +1,6 @@
 """`ehcard publish` (a centre's static revocation data) and `ehcard directory build` (the
-national directory of every centre's): see docs/directory.md."""
+national directory of every centre's), `ehcard directory page` (its own verifier page): see
+docs/directory.md."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import click
 from kiosk import db
 from kiosk.config import Settings
 from kiosk.domain import clock
+from kiosk.domain.keys import keyring
 from kiosk.domain.publication.directory import build_directory
 from kiosk.domain.publication.folder import publish_folder
 from kiosk.sessions import session_factory
+from kiosk.web.verify.static_page import write_static_page
 from signing.keys import load_public_key
 
 _FOLDER = click.Path(file_okay=False, path_type=Path)
@@ -64,3 +67,22 @@ def directory_build(sources: tuple[Path, ...], trust: Path, root_key: Path, out:
         counter = (issuer.delta or issuer.filter).counter
         click.echo(f"{kid}  {issuer.centre}: counter {counter} (filter {issuer.filter.counter})")
     click.echo(f"wrote {out / 'index.json'} (trust list {index.trust.sequence})")
+
+
+@directory.command("page")
+@click.option("--out", type=_FOLDER, required=True, help="The folder nginx serves.")
+@click.option(
+    "--root-key", "root_keys", type=_FILE, multiple=True,
+    help="A root public key the page pins (repeat for each; default: this instance's).",
+)  # fmt: skip
+@click.pass_obj
+def directory_page(settings: Settings, out: Path, root_keys: tuple[Path, ...]) -> None:
+    """Write the verifier page to OUT/V/ (and its scripts to OUT/static/), its lists fetched
+    from the directory OUT itself: the directory's own page at /V."""
+    if not root_keys:
+        own = keyring.paths(settings)["root_public"]
+        if not own.exists():
+            raise click.UsageError("give the root public key with --root-key")
+        root_keys = (own,)
+    page = write_static_page(out, [load_public_key(path) for path in root_keys], settings)
+    click.echo(f"wrote {page} and {out / 'static'}")

@@ -18,8 +18,9 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
+from signing.keys import load_public_key
 from signing.revocation import Reason
-from tests.directory.conftest import Card, Country
+from tests.directory.conftest import Card, Country, run_ehcard
 from tests.kiosk.verify.conftest import PHONE
 
 READY_MS = 20_000
@@ -98,6 +99,34 @@ def test_the_page_may_fetch_from_the_directory_its_trust_list_names(country: Cou
     response = requests.get(f"{country.centres['B'].url}/V", timeout=10)
     origin = country.directory_url.rstrip("/")
     assert response.headers["Content-Security-Policy"].endswith(f"; connect-src 'self' {origin}")
+
+
+@pytest.fixture(scope="module")
+def directory_page(country: Country) -> str:
+    """`ehcard directory page` into the directory nginx serves; the page's URL."""
+    result = run_ehcard(
+        "--instance", str(country.folder / "directory-host"), "directory", "page",
+        "--out", str(country.out), "--root-key", str(country.root_public),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return f"{country.directory_url}V"
+
+
+def test_the_directorys_own_page_checks_every_centres_cards(
+    country: Country, directory_page: str, phone: Page
+) -> None:
+    response = requests.get(directory_page, timeout=10)
+    assert "script-src 'self' 'wasm-unsafe-eval'" in response.headers["Content-Security-Policy"]
+    assert 'data-directory-url="../"' in response.text
+    assert f'data-root-keys="{load_public_key(country.root_public).raw.hex()}"' in response.text
+    worker = requests.get(f"{directory_page}/sw.js", timeout=10)
+    assert worker.headers["Service-Worker-Allowed"] == "/V"
+    open_page(phone, directory_page)
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=READY_MS)
+    assert lists_line(phone) == "Trust and revocation lists updated 0 min ago"
+    for card in country.cards:
+        status, _ = verdict(phone, card)
+        assert status == ("valid" if card.revoked is None else "revoked"), card
 
 
 def test_a_revocation_at_centre_b_reaches_an_open_page_of_centre_a_without_reload(

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import NotFound
 
 from cards.valuesets import UI_LANGUAGES
+from kiosk.config import Settings
 from kiosk.context import services
 from kiosk.web import lists
 from kiosk.web.verify.labels import bundles_version, labels_bundle, terminology_bundle
@@ -40,17 +41,21 @@ def _assets_digest() -> str:
 
 def page_version() -> str:
     """Changes when any asset, label or instance setting the page embeds changes."""
-    settings = services().settings
+    return version_of(services().keyring.root_public_key.raw, services().settings, directory_urls())
+
+
+def version_of(root_keys: bytes, settings: Settings, directories: list[str]) -> str:
+    """The page's version from what it embeds: assets, labels, root keys, settings, directories."""
     digest = hashlib.sha256(_assets_digest().encode())
     digest.update(bundles_version().encode())
-    digest.update(services().keyring.root_public_key.raw)
+    digest.update(root_keys)
     digest.update(
         f"{settings.list_max_age_hours}/{settings.clock_skew_hours}/"
         f"{settings.list_refresh_seconds}".encode()
     )
     digest.update(str(settings.is_development).encode())
     # The directories the page fetches lists from are in its policy (kiosk/factory.py).
-    digest.update(" ".join(directory_urls()).encode())
+    digest.update(" ".join(directories).encode())
     return digest.hexdigest()[:16]
 
 
@@ -83,14 +88,17 @@ def page() -> str:
 @bp.get("/sw.js")
 def service_worker() -> Response:
     """The service worker, with the page version on its first line so each release reinstalls."""
-    source = (ASSETS / "sw.js").read_text("utf-8")
     response = current_app.response_class(
-        f'const VERSION = "{page_version()}";\n{source}', mimetype="text/javascript"
+        service_worker_source(page_version()), mimetype="text/javascript"
     )
     # Served under /V/ but controls the page at /V itself.
     response.headers["Service-Worker-Allowed"] = "/V"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def service_worker_source(version: str) -> str:
+    return f'const VERSION = "{version}";\n{(ASSETS / "sw.js").read_text("utf-8")}'
 
 
 @bp.get("/decode-worker.js")
