@@ -8,7 +8,7 @@
 // Documents are stored as base64 ("b64:" + base64; lists stored before as hex still load):
 // localStorage holds about 5 million characters an origin, so about eight issuers of two
 // million cards each (a 400 kB filter is 540,000 characters). A full store keeps the lists
-// in memory until the page closes, and says so in the page's problems.
+// in memory until the page closes, and the page says so.
 
 import { sha256 } from "./ed25519.js";
 import { fromHex, toHex } from "./envelope.js";
@@ -62,8 +62,10 @@ export class ListStore {
     this.revocations = new RevocationCache();
     this.fetchedAt = {};
     this.problems = [];
-    // What the last refresh or load refused, by name (a centre, a directory file).
+    // What the last refresh or load refused, by name (a centre, a directory's host).
     this.refused = [];
+    // Whether the last refresh's lists could not be kept in localStorage (storage full).
+    this.unstored = false;
     // When a refresh last brought a list that says something new (ms), or null.
     this.changedAt = null;
   }
@@ -126,8 +128,10 @@ export class ListStore {
     }
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
-    } catch (error) {
-      this.problems.push(`lists not stored in this browser (${error.name}): kept until the page closes`);
+      this.unstored = false;
+    } catch {
+      // The browser's storage is full (QuotaExceededError): the lists serve until the page closes.
+      this.unstored = true;
     }
     if (refreshed.length) this.changedAt = now;
     return refreshed;

@@ -75,7 +75,8 @@ export function renderLists(store, labels, { now, maxAgeHours, online = true }) 
       line.textContent += ` ${labels.term("verifier.lists_refused_which", { lists: store.refused.join(", ") })}`;
     }
   }
-  if (stale || store.problems.length) line.classList.add("stale");
+  if (store.unstored) line.textContent += ` ${labels.term("verifier.lists_not_stored")}`;
+  if (stale || store.problems.length || store.unstored) line.classList.add("stale");
   return { stale, text: line.textContent };
 }
 

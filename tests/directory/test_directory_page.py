@@ -231,3 +231,24 @@ def test_with_the_directory_stopped_the_page_verifies_from_what_it_kept(
     finally:
         phone.context.set_offline(False)
         country.start_directory()
+
+
+def test_a_full_browser_storage_is_said_and_the_lists_still_serve(
+    country: Country, phone: Page
+) -> None:
+    open_page(phone, f"{country.centres['A'].url}/V")
+    card = country.centres["B"].revoked[0]
+    # A phone whose storage is full: the browser refuses to keep anything more.
+    phone.evaluate(
+        """() => {
+          Storage.prototype.setItem = () => {
+            throw new DOMException("storage full", "QuotaExceededError");
+          };
+        }"""
+    )
+    refresh(phone)
+    full = "This browser's storage is full: the lists are kept only until the page is closed."
+    phone.wait_for_function(
+        "(full) => document.getElementById('lists').textContent.endsWith(full)", arg=full
+    )
+    assert verdict(phone, card)[0] == "revoked"
