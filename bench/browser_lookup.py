@@ -1,7 +1,7 @@
 """Revocation filter lookups in the browser: the page's own lists.js and ribbon.js in Chromium.
 
 `browser_lookup_us` loads a signed filter document as the verifier page does (signature,
-then every layer) and times `filterLookup` over the given revocation ids, one after the
+then every layer) and times `filterLookup` (filter.js) over the given revocation ids, one after the
 other as a page checks cards (each lookup hashes with WebCrypto's SHA-256: one to three
 hashes a card, more for a revoked one's reason). bench/revocation_scale.py prints it
 beside the Python lookup. The modules are served to the page from static/verify/ by
@@ -14,7 +14,7 @@ import mimetypes
 import sys
 from pathlib import Path
 
-from playwright.sync_api import Route
+from playwright.sync_api import Browser, Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -25,7 +25,8 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 ORIGIN = "http://127.0.0.1:9"
 WARM_UP = 50
 TIME_LOOKUPS = """async ([documentHex, publicKeyHex, ridsHex, cardIssued, warmUp]) => {
-  const { filterLookup, keyId, loadRevocationFilter } = await import("/static/verify/lists.js");
+  const { keyId } = await import("/static/verify/lists.js");
+  const { filterLookup, loadRevocationFilter } = await import("/static/verify/filter.js");
   const { fromHex, toHex } = await import("/static/verify/envelope.js");
   const publicKey = fromHex(publicKeyHex);
   const issuer = { publicKey, keyId: toHex(await keyId(publicKey)) };
@@ -56,23 +57,23 @@ def _serve(route: Route) -> None:
 
 
 def browser_lookup_us(
-    document: bytes, issuer_public_key: bytes, rids: list[bytes], card_issued_day: int
+    document: bytes,
+    issuer_public_key: bytes,
+    rids: list[bytes],
+    card_issued_day: int,
+    browser: Browser | None = None,
 ) -> float:
     """Mean µs of a filter lookup in Chromium over `rids` (8-byte revocation ids) of cards
-    issued on `card_issued_day` (days since 1970-01-01, as the card format counts them)."""
+    issued on `card_issued_day` (days since 1970-01-01, as the card format counts them);
+    in `browser` when given (a test's), else in a Chromium of its own."""
     if not rids:
         raise ValueError("time at least one lookup")
-    with chromium() as browser, new_page(browser) as page:
+    if browser is None:
+        with chromium() as own:
+            return browser_lookup_us(document, issuer_public_key, rids, card_issued_day, own)
+    with new_page(browser) as page:
         page.route(f"{ORIGIN}/**", _serve)
         page.goto(f"{ORIGIN}/")
-        mean: float = page.evaluate(
-            TIME_LOOKUPS,
-            [
-                document.hex(),
-                issuer_public_key.hex(),
-                [r.hex() for r in rids],
-                card_issued_day,
-                WARM_UP,
-            ],
-        )
+        arguments = [document.hex(), issuer_public_key.hex(), [r.hex() for r in rids]]
+        mean: float = page.evaluate(TIME_LOOKUPS, [*arguments, card_issued_day, WARM_UP])
     return mean

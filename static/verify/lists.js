@@ -6,7 +6,6 @@ import { CborMap, loads, loadsLarge } from "./cbor.js";
 import { sha256, verifies } from "./ed25519.js";
 import { fromHex, toHex } from "./envelope.js";
 import { fromDayNumber } from "./packing.js";
-import { Ribbon, RibbonError } from "./ribbon.js";
 
 export const TRUST_DOMAIN = new TextEncoder().encode("ehcard/trust/v1");
 export const REVOCATION_DOMAIN = new TextEncoder().encode("ehcard/revocations/v1");
@@ -22,7 +21,6 @@ export const REVOCATION_REASONS = {
 };
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const RID_BYTES = 8;
-const MAX_SCREEN_BITS = 24;
 
 export class SignedListError extends Error {}
 
@@ -37,14 +35,14 @@ const concat = (a, b) => {
   return out;
 };
 
-function field(map, key) {
+export function field(map, key) {
   if (!(map instanceof CborMap) || !map.has(BigInt(key))) {
     throw new SignedListError(`list body lacks field ${key}`);
   }
   return map.get(BigInt(key));
 }
 
-const num = (value) => {
+export const num = (value) => {
   if (typeof value !== "bigint") throw new SignedListError("list field is not an integer");
   return value;
 };
@@ -183,7 +181,7 @@ function parseRevocations(body, issuer) {
 }
 
 /** The entries of encoded revocation groups `[day, reason, ids, until?]`; an id twice is refused. */
-function parseGroups(groups) {
+export function parseGroups(groups) {
   if (!Array.isArray(groups)) throw new SignedListError("revocation groups are not an array");
   const entries = [];
   const seen = new Set();
@@ -209,124 +207,13 @@ function parseGroups(groups) {
   return entries;
 }
 
-/** A revocation filter signed by `issuer` (signing/revocation_filter.load_revocation_filter). */
-export async function loadRevocationFilter(document, issuer) {
-  const body = await unseal(document, issuer.publicKey, FILTER_DOMAIN, "revocation filter");
-  return parseFilterBody(body, issuer);
-}
-
-function parseFilterBody(body, issuer) {
-  let filter;
-  try {
-    filter = parseFilter(body, issuer);
-  } catch (error) {
-    if (error instanceof SignedListError) throw error;
-    throw new SignedListError(`revocation filter body is malformed: ${error.message}`);
-  }
-  if (filter.covers > filter.issued) {
-    throw new SignedListError("revocation filter covers cards issued after it");
-  }
-  return filter;
-}
-
-function parseFilter(body, issuer) {
-  const version = num(field(body, 1));
-  if (version !== 1n) throw new SignedListError(`unknown revocation filter version ${version}`);
-  if (toHex(field(body, 2)) !== issuer.keyId) {
-    throw new SignedListError("revocation filter names another issuer");
-  }
-  return {
-    issuerKid: issuer.keyId,
-    counter: count(field(body, 3)),
-    issued: fromDayNumber(num(field(body, 4))),
-    covers: fromDayNumber(num(field(body, 5))),
-    expiredBefore: fromDayNumber(num(field(body, 6))),
-    issuedCount: count(field(body, 7)),
-    layers: parseLayers(field(body, 8)),
-    entries: parseGroups(field(body, 9)),
-    since: 0,
-  };
-}
-
-function count(value) {
-  if (typeof value !== "bigint" || value < 0n) throw new SignedListError(`${value} is not a count`);
-  return Number(value);
-}
-
-function parseRibbon(value, maxBits) {
-  if (!Array.isArray(value) || value.length !== 4) throw new SignedListError("a filter layer is not 4 items");
-  const [seed, slots, width, solution] = value;
-  if (![seed, slots, width].every((v) => typeof v === "bigint") || !(solution instanceof Uint8Array)) {
-    throw new SignedListError("a filter layer is not [seed, slots, bits, solution]");
-  }
-  if (width < 1n || width > BigInt(maxBits)) {
-    throw new SignedListError(`a filter layer of ${width} bits where 1 to ${maxBits} are allowed`);
-  }
-  try {
-    return new Ribbon(Number(seed), Number(slots), Number(width), solution);
-  } catch (error) {
-    if (error instanceof RibbonError) throw new SignedListError(`a filter layer is malformed: ${error.message}`);
-    throw error;
-  }
-}
-
-function parseLayers(encoded) {
-  if (!(encoded instanceof CborMap) || !encoded.keys.every((k) => [1n, 2n, 3n, 4n].includes(k))) {
-    throw new SignedListError("filter layers are not a map of keys 1 to 4");
-  }
-  if (!encoded.has(2n)) {
-    if (encoded.keys.length) throw new SignedListError("a filter that revokes nothing has no other layer");
-    return { screen: null, revoked: null, reasons: [], reasonLayers: [] };
-  }
-  const screen = encoded.has(1n) ? parseRibbon(encoded.get(1n), MAX_SCREEN_BITS) : null;
-  const codes = layer(encoded, 3);
-  if (!Array.isArray(codes)) throw new SignedListError("filter reasons are not an array");
-  const reasons = codes.map((code) => {
-    const reason = typeof code === "bigint" ? REVOCATION_REASONS[Number(code)] : undefined;
-    if (reason === undefined) throw new SignedListError(`${code} is not a revocation reason`);
-    return reason;
-  });
-  if (!reasons.length || new Set(reasons).size !== reasons.length) {
-    throw new SignedListError("a filter's reasons are one or more distinct reason codes");
-  }
-  const encodedLayers = layer(encoded, 4);
-  if (!Array.isArray(encodedLayers)) throw new SignedListError("filter reason layers are not an array");
-  const reasonLayers = encodedLayers.map((item) => parseRibbon(item, 1));
-  if (reasonLayers.length !== reasons.length - 1) {
-    throw new SignedListError("a filter has one reason layer for each reason but the last");
-  }
-  return { screen, revoked: parseRibbon(encoded.get(2n), 1), reasons, reasonLayers };
-}
-
-function layer(encoded, key) {
-  if (!encoded.has(BigInt(key))) throw new SignedListError(`filter layers lack key ${key}`);
-  return encoded.get(BigInt(key));
-}
-
-/** The reason the filter's layers give an issued id (8 bytes), or null; arbitrary for others. */
-export async function layersLookup(layers, rid) {
-  if (layers.revoked === null) return null;
-  if (layers.screen !== null && !(await layers.screen.matches(rid))) return null;
-  if (!(await layers.revoked.lookup(rid))) return null;
-  for (let j = 0; j < layers.reasonLayers.length; j += 1) {
-    if (await layers.reasonLayers[j].lookup(rid)) return layers.reasons[j];
-  }
-  return layers.reasons[layers.reasons.length - 1];
-}
-
-/** Whether `filter` revokes a card of its issuer with revocation id `rid` (8 bytes) issued on
- * day `cardIssued`: the reason, or null (always null for a card issued after `covers`). */
-export async function filterLookup(filter, rid, cardIssued) {
-  if (cardIssued > filter.covers) return null;
-  return layersLookup(filter.layers, rid);
-}
-
 /** A revocation list, delta or filter signed by `issuer`, told apart by its signature's domain
  * (signing/revocation_cache.load_revocation_document). */
 export async function loadRevocationDocument(document, issuer) {
   const domains = [REVOCATION_DOMAIN, FILTER_DOMAIN];
   const { body, domain } = await unsealAny(document, issuer.publicKey, domains, "revocation list");
-  if (domain === FILTER_DOMAIN) return parseFilterBody(body, issuer);
+  // Filters (and their ribbons) load only on a page that meets one.
+  if (domain === FILTER_DOMAIN) return (await import("./filter.js")).parseFilterBody(body, issuer);
   try {
     return parseRevocations(body, issuer);
   } catch (error) {
@@ -379,7 +266,7 @@ export class RevocationCache {
     const entry = (this.entries.get(issuerKid) || new Map()).get(rid);
     if (entry !== undefined) return entry.until === null || day <= entry.until ? entry : null;
     const filter = this.filters.get(issuerKid);
-    const reason = filter ? await filterLookup(filter, fromHex(rid), cardIssued) : null;
+    const reason = filter ? await filter.lookup(fromHex(rid), cardIssued) : null;
     return reason === null ? null : { rid, reason, revokedOn: null, until: null };
   }
 }

@@ -1,28 +1,16 @@
 // The verifier's cached trust and revocation lists: kept in localStorage as the signed
 // documents themselves (re-checked on every load), refreshed when online from the national
-// directory (the trust list's `directory`, else the page's configured one) or else from
-// this server's /V/lists/. A refresh that fails keeps what was there: an old list still
-// verifies (DESIGN §9). A refresh that brings nothing new stores nothing: only the fetch
-// time moves on.
-//
-// Documents are stored as base64 ("b64:" + base64; lists stored before as hex still load):
-// localStorage holds about 5 million characters an origin, so about eight issuers of two
-// million cards each (a 400 kB filter is 540,000 characters). A full store keeps the lists
-// in memory until the page closes, and the page says so.
+// directory (directory.js) or this server's /V/lists/. A refresh that fails keeps what was
+// there: an old list still verifies (DESIGN §9). A refresh that brings nothing new stores
+// nothing: only the fetch time moves on. Documents are kept as "b64:" + base64 (hex, as
+// earlier pages kept them, still loads): localStorage's 5 million characters hold about
+// eight issuers of two million cards; past that the page says the storage is full.
 
-import { sha256 } from "./ed25519.js";
 import { fromHex, toHex } from "./envelope.js";
-import {
-  loadRevocationDocument,
-  loadRevocationList,
-  loadTrustList,
-  RevocationCache,
-  SignedListError,
-} from "./lists.js";
+import { loadRevocationDocument, loadRevocationList, loadTrustList, RevocationCache, SignedListError } from "./lists.js";
 
 const STORAGE_KEY = "ehcard.verifier.lists.v1";
 const MAX_DOCUMENTS = 32;
-const DIRECTORY_FORMAT = "ehcard-directory/1";
 
 /** A document as stored: base64 behind a "b64:" prefix. */
 export function encodeDocument(bytes) {
@@ -38,9 +26,6 @@ export function decodeDocument(stored) {
   if (!stored.startsWith("b64:")) return fromHex(stored);
   return Uint8Array.from(atob(stored.slice(4)), (c) => c.charCodeAt(0));
 }
-
-/** A file the directory's index lists was refused (size, hash, kind or counter). */
-class DirectoryError extends SignedListError {}
 
 function readStored() {
   try {
@@ -120,7 +105,8 @@ export class ListStore {
       directory = this.directory();
     }
     if (directory !== null) {
-      await this.refreshFromDirectory(directory, stored, now, refreshed);
+      const { refreshFromDirectory } = await import("./directory.js");
+      await refreshFromDirectory(this, directory, stored, now, refreshed);
     } else {
       for (const issuer of this.issuers()) {
         if (await this.refreshIssuer(issuer, stored, now)) refreshed.push(issuer.keyId);
@@ -161,125 +147,6 @@ export class ListStore {
     this.trust = trust;
     stored.trust = { document: encodeDocument(trustDocument), fetchedAt: now };
     this.fetchedAt.trust = now;
-  }
-
-  /** The directory's algorithm: index.json, then trust.cbor when its sequence is newer, then
-   * per issuer its filter when newer than the cached counter and its delta when newer still,
-   * each file checked against the index's size and SHA-256 before it is loaded. A refused
-   * file keeps what the cache had. */
-  async refreshFromDirectory(directory, stored, now, refreshed) {
-    const host = new URL(directory).host;
-    const indexBytes = await this.fetchBytes(`${directory}index.json`);
-    if (indexBytes === null) return; // unreachable or offline: the cache stays, its age shows
-    let index;
-    try {
-      index = JSON.parse(new TextDecoder().decode(indexBytes));
-      if (index.format !== DIRECTORY_FORMAT || typeof index.issuers !== "object" || !index.trust) {
-        throw new Error(`not a ${DIRECTORY_FORMAT} index`);
-      }
-    } catch (error) {
-      this.refuse(host, `directory index of ${host} refused: ${error.message}`);
-      return;
-    }
-    if (this.trust === null || index.trust.sequence > this.trust.sequence) {
-      try {
-        const document = await this.fetchListed(directory, index.trust, "trust list");
-        if (document === null) return;
-        await this.takeTrust(document, stored, now, refreshed);
-      } catch (error) {
-        if (!(error instanceof SignedListError)) throw error;
-        this.refuse(host, `new trust list refused: ${error.message}`);
-        if (this.trust === null) return;
-      }
-    } else if (index.trust.sequence < this.trust.sequence) {
-      this.refuse(host, `directory of ${host} offers trust list ${index.trust.sequence}, older than the cached ${this.trust.sequence}`);
-    } else {
-      this.fetchedAt.trust = now;
-      if (stored.trust) stored.trust.fetchedAt = now;
-    }
-    for (const issuer of this.issuers()) {
-      if (await this.refreshIssuerFromDirectory(directory, index, issuer, stored, now)) {
-        refreshed.push(issuer.keyId);
-      }
-    }
-  }
-
-  async refreshIssuerFromDirectory(directory, index, issuer, stored, now) {
-    const kid = issuer.keyId;
-    const listed = index.issuers[kid];
-    const record = stored.revocations[kid];
-    if (!listed) {
-      // The directory publishes nothing for this key (a key that never issued, say).
-      this.fetchedAt[kid] = now;
-      if (record) record.fetchedAt = now;
-      return false;
-    }
-    // Explicit lists from this server (before the trust list named a directory) give way to
-    // the directory's filter; once a filter is cached, an older one is a roll-back.
-    const fromFilter = this.revocations.filters.has(kid);
-    const cached = fromFilter ? this.revocations.counters.get(kid) : undefined;
-    const latest = Math.max(listed.filter.counter, listed.delta ? listed.delta.counter : 0);
-    if (cached !== undefined && latest < cached) {
-      this.refuse(
-        issuer.centre,
-        `revocation lists of ${issuer.centre} refused: the directory offers counter ${latest}, older than the cached ${cached}`,
-      );
-      return false;
-    }
-    let documents = fromFilter ? record.documents : [];
-    let changed = false;
-    let current = false; // every file the index lists for the issuer is in the cache
-    try {
-      if (cached === undefined || cached < listed.filter.counter) {
-        const document = await this.fetchListed(directory, listed.filter, `revocation filter of ${issuer.centre}`);
-        if (document === null) return false;
-        const filter = await loadRevocationDocument(document, issuer);
-        if (!filter.layers || filter.counter !== listed.filter.counter) {
-          throw new DirectoryError(`${listed.filter.path} is not the filter ${listed.filter.counter} the index lists`);
-        }
-        if (!fromFilter) this.revocations.forget(kid);
-        this.revocations.apply(filter);
-        documents = [encodeDocument(document)];
-        changed = true;
-      }
-      if (listed.delta && listed.delta.counter > this.revocations.counters.get(kid)) {
-        const document = await this.fetchListed(directory, listed.delta, `revocation delta of ${issuer.centre}`);
-        if (document !== null) {
-          const delta = await loadRevocationDocument(document, issuer);
-          if (delta.layers || delta.since !== listed.delta.since || delta.counter !== listed.delta.counter) {
-            throw new DirectoryError(`${listed.delta.path} is not the delta ${listed.delta.counter} the index lists`);
-          }
-          this.revocations.apply(delta);
-          // Deltas are cumulative from the filter: the newest replaces the one kept before.
-          documents = [documents[0], encodeDocument(document)];
-          changed = true;
-          current = true;
-        }
-      } else {
-        current = true;
-      }
-    } catch (error) {
-      if (!(error instanceof SignedListError)) throw error;
-      this.refuse(issuer.centre, `revocation list of ${issuer.centre} refused: ${error.message}`);
-    }
-    // A new filter whose delta was refused or unreachable is kept, its fetch time is not.
-    const fetchedAt = current ? now : (record && record.fetchedAt) || now;
-    if (changed) stored.revocations[kid] = { documents, fetchedAt };
-    else if (record) record.fetchedAt = fetchedAt;
-    if (current || changed) this.fetchedAt[kid] = fetchedAt;
-    return changed;
-  }
-
-  /** A file the index lists, or null when unreachable; refused unless its size and SHA-256
-   * are the index's. */
-  async fetchListed(directory, listed, what) {
-    const document = await this.fetchBytes(new URL(listed.path, directory).href, "default");
-    if (document === null) return null;
-    const digest = toHex(await sha256(document));
-    if (document.length !== listed.size || digest !== listed.sha256) {
-      throw new DirectoryError(`${what} (${listed.path}) does not match the directory's index (size or SHA-256)`);
-    }
-    return document;
   }
 
   async refreshIssuer(issuer, stored, now) {

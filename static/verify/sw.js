@@ -8,8 +8,10 @@ const LISTS_CACHE = "ehcard-verifier-lists";
 const STATIC = "/static/verify/";
 const MODULES = [
   "main.js", "cbor.js", "packing.js", "codec.js", "envelope.js", "ed25519.js", "lists.js",
-  "verifier.js", "ribbon.js", "translit.js", "spelling.js", "labels.js", "store.js", "view.js", "scanner.js",
+  "verifier.js", "translit.js", "spelling.js", "labels.js", "store.js", "view.js", "scanner.js",
   "fhir.js", "drugcheck.js", "snomed.js", "terminology.js",
+  // Loaded when the lists hold a filter or come from a national directory.
+  "filter.js", "ribbon.js", "directory.js",
 ];
 const BOARD_MODULES = [
   "board.js", "board-doctor.js", "board-holder.js", "board-body.js", "board-faces.js",
