@@ -17,18 +17,20 @@ from datetime import datetime
 from pathlib import Path
 
 from cards.errors import CardError
+from kiosk.domain.publication.index import (
+    DirectoryIndex,
+    DirectoryIssuer,
+    TrustRef,
+    parse_index,
+)
 from kiosk.domain.publication.manifest import (
     INDEX_FILE,
     PUBLICATION_FILE,
     TRUST_FILE,
-    DirectoryIndex,
-    DirectoryIssuer,
     ManifestError,
     Publication,
     PublishedFile,
-    TrustRef,
     json_bytes,
-    parse_index,
     read_publication,
     write_file_atomically,
 )

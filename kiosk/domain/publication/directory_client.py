@@ -25,13 +25,15 @@ from typing import Any
 import requests
 
 from cards.errors import CardError
+from kiosk.domain.publication.index import (
+    DirectoryIndex,
+    parse_index,
+)
 from kiosk.domain.publication.manifest import (
     INDEX_FILE,
-    DirectoryIndex,
     ManifestError,
     PublishedFile,
     json_bytes,
-    parse_index,
     utc_text,
     write_file_atomically,
 )
