@@ -4,16 +4,20 @@ refused files (tampered, signed by another key, rolled back)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cards import cbor
-from signing.keys import PrivateKey
+from kiosk.domain.publication.directory_client import cache_folder
+from signing.keys import PrivateKey, load_public_key
 from signing.revocation import DOMAIN as LIST_DOMAIN
 from signing.revocation import Reason
 from signing.revocation_filter import DOMAIN as FILTER_DOMAIN
+from signing.trust import load_trust_list, sign_trust_list
 from tests.directory.conftest import Card, Country, run_ehcard
 
 
@@ -103,7 +107,7 @@ def test_the_directory_down_the_cache_answers_and_shows_its_age(
             "--root-key", str(country.root_public), "--directory", country.directory_url,
             "--cache", str(tmp_path / "empty"),
         )  # fmt: skip
-        assert nothing.exit_code == 2 and "unreachable and nothing cached" in nothing.output
+        assert nothing.exit_code == 2 and "no usable index and nothing is cached" in nothing.output
     finally:
         country.start_directory()
 
@@ -116,8 +120,6 @@ def verify_ok(country: Country, card: Card, cache: Path) -> bool:
 def replace_file(folder: Path, entry: dict[str, object], document: bytes) -> None:
     """Put `document` in a directory copy in place of an index entry's file, the index updated
     to match (a mirror that re-signed a file, as a compromised host could)."""
-    import hashlib
-
     old = folder / str(entry["path"])
     digest = hashlib.sha256(document).hexdigest()
     new_path = str(entry["path"]).rsplit("-", 1)[0] + f"-{digest[:16]}.cbor"
@@ -217,3 +219,88 @@ def test_a_new_day_brings_a_new_filter(country: Country, tmp_path: Path) -> None
     at = ("--at", tomorrow.isoformat())
     for each in centre.cards:
         assert verdict(country.verify(each.qr_text, *at, cache=cache)) == expected(each), each
+
+
+def test_a_malformed_index_is_refused_and_the_cache_kept(country: Country, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    card = country.centres["A"].revoked[0]
+    assert verify_ok(country, card, cache)
+    broken = tmp_path / "broken"
+    shutil.copytree(country.out, broken)
+    (broken / "index.json").write_text('{"format": "ehcard-directory/1", "built": 3}')
+    with country.serving_instead(broken):
+        report = country.verify(card.qr_text, cache=cache)
+    assert verdict(report) == expected(card)
+    assert any("index.json" in r for r in report["lists"]["refused"]), report["lists"]
+
+
+def test_a_tampered_trust_list_is_refused(country: Country, tmp_path: Path) -> None:
+    card = country.centres["B"].valid[0]
+    tampered = tmp_path / "tampered"
+    shutil.copytree(country.out, tampered)
+    content = bytearray((tampered / "trust.cbor").read_bytes())
+    content[20] ^= 0x01
+    (tampered / "trust.cbor").write_bytes(bytes(content))
+    with country.serving_instead(tampered):
+        result = run_ehcard(
+            "--instance", str(tmp_path / "v"), "verify", "--text", card.qr_text,
+            "--root-key", str(country.root_public), "--directory", country.directory_url,
+            "--cache", str(tmp_path / "fresh"),
+        )  # fmt: skip
+    assert result.exit_code == 2
+    assert "trust.cbor: SHA-256 differs" in result.output
+
+
+def test_a_trust_list_of_another_root_is_refused_and_the_cached_one_kept(
+    country: Country, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    card = country.centres["C"].revoked[0]
+    assert verify_ok(country, card, cache)
+    stranger = tmp_path / "stranger"
+    shutil.copytree(country.out, stranger)
+    trust = load_trust_list(country.trust_file.read_bytes(), [load_public_key(country.root_public)])
+    document = sign_trust_list(replace(trust, sequence=trust.sequence + 1), PrivateKey.generate())
+    (stranger / "trust.cbor").write_bytes(document)
+    content = json.loads((stranger / "index.json").read_text())
+    content["trust"].update(
+        sequence=trust.sequence + 1,
+        size=len(document),
+        sha256=hashlib.sha256(document).hexdigest(),
+    )
+    (stranger / "index.json").write_text(json.dumps(content))
+    with country.serving_instead(stranger):
+        report = country.verify(card.qr_text, cache=cache)
+    assert verdict(report) == expected(card)
+    assert any("trust.cbor" in r for r in report["lists"]["refused"]), report["lists"]
+
+
+def test_a_damaged_cache_file_is_refused_then_fetched_again(
+    country: Country, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    card = country.centres["A"].revoked[0]
+    assert verify_ok(country, card, cache)
+    folder = cache_folder(cache, country.directory_url)
+    cached = sorted(folder.glob("*.filter.cbor"))
+    assert len(cached) == 3
+    damaged = cached[0]
+    damaged.write_bytes(damaged.read_bytes()[:-3])
+    report = country.verify(card.qr_text, cache=cache)
+    assert any(f"cached {damaged.name}" in r for r in report["lists"]["refused"])
+    # Refused, dropped, and fetched again from the directory in the same run.
+    assert verdict(report) == expected(card) and damaged.exists()
+    assert country.verify(card.qr_text, cache=cache)["lists"]["refused"] == []
+
+
+def test_export_fhir_verifies_against_the_directory(country: Country, tmp_path: Path) -> None:
+    base = (
+        "--instance", str(tmp_path / "v"), "export-fhir", "--root-key", str(country.root_public),
+        "--directory", country.directory_url, "--cache", str(tmp_path / "cache"),
+    )  # fmt: skip
+    valid = run_ehcard(*base, "--text", country.centres["B"].valid[0].qr_text)
+    assert valid.exit_code == 0
+    assert json.loads(valid.stdout)["resourceType"] == "Bundle"
+    assert "lists fetched" in valid.stderr
+    revoked = run_ehcard(*base, "--text", country.centres["B"].revoked[0].qr_text)
+    assert revoked.exit_code == 1 and "not exported, the card is revoked" in revoked.stderr

@@ -112,14 +112,17 @@ def sync_directory(
     trust_document = _read(folder / "trust.cbor")
     trust = _cached_trust(trust_document, root_keys, refused)
     try:
-        index_bytes = _get(directory, INDEX_FILE, None)
-        index = parse_index(index_bytes, f"{directory}{INDEX_FILE}")
+        index = parse_index(_get(directory, INDEX_FILE, None), f"{directory}{INDEX_FILE}")
     except (requests.RequestException, ManifestError) as exc:
+        # Unreachable, or an index refused: the cache answers, as old as it is.
+        reached = isinstance(exc, ManifestError)
+        if reached:
+            refused.append(f"{_why(exc)}; keeping the cached lists")
         if trust is None:
             raise DirectoryUnavailable(
-                f"directory {directory} unreachable and nothing cached: {_why(exc)}"
+                f"directory {directory} gives no usable index and nothing is cached: {_why(exc)}"
             ) from exc
-        lists = DirectoryLists(directory, Verifier(trust, **verifier_options), state, False)
+        lists = DirectoryLists(directory, Verifier(trust, **verifier_options), state, reached)
         lists.refused.extend(refused)
         _load_cached(folder, lists)
         return lists
