@@ -3,6 +3,7 @@ signed offline, joined by each centre; and the trust list's directory URL (body 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -134,6 +135,12 @@ def test_trust_sign_refuses_what_it_cannot_sign_as_asked(
     signing = ("trust", "sign", "--root-key", str(root_key), "--unsigned", str(not_a_manifest))
     refused = run(*signing, *out, "--sequence", "2", code=2)
     assert f"{not_a_manifest} is not a ehcard-publication/1 manifest" in refused
+    swapped = json.loads(Path(publication).read_text())
+    swapped["issuers"][0]["public_key"] = PrivateKey.generate().public.raw.hex()
+    not_a_manifest.write_text(json.dumps(swapped))
+    refused = run(*signing, *out, "--sequence", "2", code=2)
+    assert "its trust entry holds another key" in refused
+    assert not (tmp_path / "out.cbor").exists()
 
 
 def entry(key: PrivateKey, **changes: object) -> TrustEntry:
