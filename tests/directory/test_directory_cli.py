@@ -95,13 +95,20 @@ def test_the_directory_down_the_cache_answers_and_shows_its_age(
             lists = report["lists"]
             assert lists["reached"] is False and lists["fetched"] is not None
             assert 0 <= lists["age_hours"] < 1
+        # Five hours later, still unreachable: the age is the cache's.
+        state = cache_folder(cache, country.directory_url) / "state.json"
+        fetched = datetime.fromisoformat(json.loads(state.read_text())["fetched"])
+        earlier = (fetched - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        state.write_text(json.dumps({"directory": country.directory_url, "fetched": earlier}))
         text = run_ehcard(
             "--instance", str(tmp_path / "v"), "verify", "--text", cards[0].qr_text,
             "--root-key", str(country.root_public), "--directory", country.directory_url,
             "--cache", str(cache),
         )  # fmt: skip
         assert text.exit_code == 0
-        assert "unreachable" in text.output and "0 hours ago" in text.output
+        assert "unreachable: using the cached lists" in text.output
+        assert f"lists fetched {earlier}, 5 hours ago" in text.output
+        assert 5 <= country.verify(cards[0].qr_text, cache=cache)["lists"]["age_hours"] < 6
         nothing = run_ehcard(
             "--instance", str(tmp_path / "v"), "verify", "--text", cards[0].qr_text,
             "--root-key", str(country.root_public), "--directory", country.directory_url,
