@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from typing import Any
+from urllib.parse import urlsplit
 
 from cards import cbor
 from cards.errors import Malformed
@@ -26,6 +27,8 @@ from signing.keys import KID_BYTES, PrivateKey, PublicKey
 from signing.signed import decode_body, seal_encoded, unseal
 
 DOMAIN = b"ehcard/trust/v1"
+# Hosts a directory may be served from over plain HTTP (a test or a machine's own server).
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 
 class KeyStatus(Enum):
@@ -61,12 +64,16 @@ class TrustList:
     sequence: int
     issued: date
     entries: tuple[TrustEntry, ...]
+    # Where verifiers fetch every issuer's revocation data (docs/directory.md).
+    directory: str | None = None
 
     _by_kid: dict[bytes, list[TrustEntry]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
     def __post_init__(self) -> None:
+        if self.directory is not None:
+            check_directory_url(self.directory)
         for entry in self.entries:
             self._by_kid.setdefault(entry.kid, []).append(entry)
 
@@ -89,28 +96,60 @@ class TrustList:
         return replace(self, sequence=self.sequence + 1, issued=since, entries=entries)
 
 
+def check_directory_url(url: str) -> str:
+    """A directory URL: absolute, ending in "/", https (http only on the loopback host)."""
+    parts = urlsplit(url)
+    loopback_http = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    if not (parts.scheme == "https" or loopback_http) or not parts.hostname:
+        raise SignedListError(
+            f"directory URL {url!r} is not an https:// URL (http:// only for 127.0.0.1 or "
+            "localhost)"
+        )
+    if not url.endswith("/") or parts.query or parts.fragment:
+        raise SignedListError(f"directory URL {url!r} must end with '/' (no query, no fragment)")
+    return url
+
+
 def sign_trust_list(trust_list: TrustList, root_key: PrivateKey) -> bytes:
     return seal_encoded(encode_trust_body(trust_list), root_key, DOMAIN)
 
 
 def encode_trust_body(trust_list: TrustList) -> bytes:
     """The deterministic CBOR body the root key signs; exported for an offline root."""
-    entries: list[dict[int, Any]] = []
-    for entry in trust_list.entries:
-        item: dict[int, Any] = {
-            1: entry.kid,
-            2: entry.public_key.raw,
-            3: entry.centre,
-            4: entry.host,
-            5: day_number(entry.valid_from),
-            6: day_number(entry.valid_until),
-            7: entry.status.value,
-        }
-        if entry.status_since is not None:
-            item[8] = day_number(entry.status_since)
-        entries.append(item)
-    body = {1: 1, 2: trust_list.sequence, 3: day_number(trust_list.issued), 4: entries}
+    entries = [encode_trust_entry(entry) for entry in trust_list.entries]
+    body: dict[int, Any] = {
+        1: 1,
+        2: trust_list.sequence,
+        3: day_number(trust_list.issued),
+        4: entries,
+    }
+    if trust_list.directory is not None:
+        body[5] = trust_list.directory
     return cbor.dumps(body)
+
+
+def encode_trust_entry(entry: TrustEntry) -> dict[int, Any]:
+    """One entry as the trust list body holds it."""
+    item: dict[int, Any] = {
+        1: entry.kid,
+        2: entry.public_key.raw,
+        3: entry.centre,
+        4: entry.host,
+        5: day_number(entry.valid_from),
+        6: day_number(entry.valid_until),
+        7: entry.status.value,
+    }
+    if entry.status_since is not None:
+        item[8] = day_number(entry.status_since)
+    return item
+
+
+def decode_trust_entry(item: Any) -> TrustEntry:
+    """An entry as `encode_trust_entry` writes it, checked."""
+    try:
+        return _parse_entry(item)
+    except (KeyError, TypeError, ValueError, Malformed) as exc:
+        raise SignedListError(f"trust list entry is malformed: {exc!r}") from exc
 
 
 def decode_trust_body(encoded: bytes) -> TrustList:
@@ -142,7 +181,15 @@ def _parse(body: dict[int, Any]) -> TrustList:
         if body[1] != 1:
             raise SignedListError(f"unknown trust list version {body[1]}")
         entries = tuple(_parse_entry(item) for item in body[4])
-        return TrustList(sequence=body[2], issued=from_day_number(body[3]), entries=entries)
+        directory = body.get(5)
+        if directory is not None and not isinstance(directory, str):
+            raise SignedListError("the trust list's directory URL is not text")
+        return TrustList(
+            sequence=body[2],
+            issued=from_day_number(body[3]),
+            entries=entries,
+            directory=directory,
+        )
     except (KeyError, TypeError, ValueError, Malformed) as exc:
         raise SignedListError(f"trust list body is malformed: {exc!r}") from exc
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from cards.summary import card_summary, verdict_line
 from cards.valuesets import UI_LANGUAGES
 from kiosk import db
 from kiosk.cli.admin import audit, backup, restore, user
+from kiosk.cli.directory import directory, publish
 from kiosk.cli.keys import keys, trust
 from kiosk.cli.printing import print_worker, reprint
 from kiosk.cli.production import init_production_command
@@ -31,11 +33,16 @@ from kiosk.domain.cards.card_files import write_card_files
 from kiosk.domain.cards.qrimage import decode_qr_image, write_qr_png
 from kiosk.domain.keys import keyring as keyring_service
 from kiosk.domain.publication.bundle import decode_bundle
+from kiosk.domain.publication.directory_client import DirectoryLists, sync_directory
 from kiosk.domain.publication.publisher import ListPublisher
 from kiosk.sessions import cli_session, session_factory
 from signing.keys import load_public_key
 from signing.revocation import Reason
+from signing.trust import load_trust_list
 from signing.verifier import VerifiedCard, Verifier
+
+# Under the instance folder: where `ehcard verify` keeps a directory's lists (--cache).
+DIRECTORY_CACHE = "directory-cache"
 
 
 def today() -> date:
@@ -71,7 +78,7 @@ def main(ctx: click.Context, instance: Path) -> None:
 
 for command in (
     user, audit, backup, restore, keys, trust, print_worker, reprint, init_production_command,
-    voice, translations,
+    voice, translations, publish, directory,
 ):  # fmt: skip
     main.add_command(command)
 
@@ -180,6 +187,18 @@ def _card_source(command: Any) -> Any:
             multiple=True,
         ),
         click.option(
+            "--directory",
+            metavar="URL",
+            help="Fetch the trust list and every issuer's revocations from this national "
+            "directory (default: the one the trust list names, if any).",
+        ),
+        click.option(
+            "--cache",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Where the directory's lists are kept for when it is unreachable "
+            "(default: INSTANCE/directory-cache).",
+        ),
+        click.option(
             "--at",
             "moment",
             metavar="TIME",
@@ -192,31 +211,63 @@ def _card_source(command: Any) -> Any:
     return command
 
 
-def _verify_source(
-    settings: Settings,
-    image: Path | None,
-    text: str | None,
-    trust: Path | None,
-    root_key: Path | None,
-    revocations: tuple[Path, ...],
-    moment: str | None,
-) -> tuple[VerifiedCard | None, VerificationError | None]:
-    if (image is None) == (text is None):
+@dataclass(frozen=True)
+class CardSource:
+    """The options `_card_source` adds: where the card and the lists come from."""
+
+    image: Path | None
+    text: str | None
+    trust: Path | None
+    root_key: Path | None
+    revocations: tuple[Path, ...]
+    directory: str | None
+    cache: Path | None
+    moment: str | None
+
+
+@dataclass(frozen=True)
+class Verification:
+    result: VerifiedCard | None
+    error: VerificationError | None
+    # The directory the lists came from, when they did, with their age.
+    lists: DirectoryLists | None
+
+
+def _verify_source(settings: Settings, source: CardSource) -> Verification:
+    if (source.image is None) == (source.text is None):
         raise click.UsageError("give exactly one of --image or --text")
-    checked_at = clock.SystemClock().now() if moment is None else _utc_moment(moment)
+    checked_at = clock.SystemClock().now() if source.moment is None else _utc_moment(source.moment)
     where = keyring_service.paths(settings)
-    verifier = Verifier.from_files(
-        root_keys=[load_public_key(root_key or where["root_public"])],
-        trust_file=trust or where["trust"],
-        revocation_files=revocations,
-        clock=lambda: checked_at,
-        skew=settings.clock_skew,
-    )
+    root_keys = [load_public_key(source.root_key or where["root_public"])]
+    options: dict[str, Any] = {"clock": lambda: checked_at, "skew": settings.clock_skew}
+    directory = source.directory
+    trust_file = source.trust or where["trust"]
+    if directory is None and not source.revocations and trust_file.exists():
+        directory = load_trust_list(trust_file.read_bytes(), root_keys).directory
+    lists = None
+    if directory is not None:
+        lists = sync_directory(
+            directory,
+            source.cache or settings.instance / DIRECTORY_CACHE,
+            root_keys,
+            now=clock.SystemClock().now(),
+            verifier_options=options,
+        )
+        verifier = lists.verifier
+        for path in source.revocations:
+            verifier.add_revocation_list(path.read_bytes())
+    else:
+        verifier = Verifier.from_files(
+            root_keys=root_keys,
+            trust_file=trust_file,
+            revocation_files=source.revocations,
+            **options,
+        )
     try:
-        qr_text = decode_qr_image(image) if image is not None else str(text)
-        return verifier.verify(qr_text), None
+        qr_text = decode_qr_image(source.image) if source.image is not None else str(source.text)
+        return Verification(verifier.verify(qr_text), None, lists)
     except VerificationError as exc:
-        return None, exc
+        return Verification(None, exc, lists)
 
 
 @main.command()
@@ -224,26 +275,22 @@ def _verify_source(
 @click.option("--lang", default="en", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def verify(
-    settings: Settings,
-    image: Path | None,
-    text: str | None,
-    trust: Path | None,
-    root_key: Path | None,
-    revocations: tuple[Path, ...],
-    moment: str | None,
-    lang: str,
-    as_json: bool,
-) -> None:
+def verify(settings: Settings, /, lang: str, as_json: bool, **source: Any) -> None:
     """Verify a card from an image (--image) or its QR text (--text); exit 0 only if valid."""
-    result, error = _verify_source(settings, image, text, trust, root_key, revocations, moment)
+    verification = _verify_source(settings, CardSource(**source))
+    result, error, lists = verification.result, verification.error, verification.lists
     report = verification_report(result, error)
+    now = clock.SystemClock().now()
     if as_json:
+        if lists is not None:
+            report["lists"] = lists.report(now)
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
         click.echo(verdict_line(report["status"], report["reason"], lang))
         if result is not None:
             click.echo(card_summary(result.card, lang, issuer=result.issuer.centre))
+        for line in lists.lines(now) if lists is not None else ():
+            click.echo(line)
     sys.exit(0 if error is None else 1)
 
 
@@ -251,18 +298,13 @@ def verify(
 @_card_source
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
 @click.pass_obj
-def export_fhir(
-    settings: Settings,
-    image: Path | None,
-    text: str | None,
-    trust: Path | None,
-    root_key: Path | None,
-    revocations: tuple[Path, ...],
-    moment: str | None,
-    out: Path | None,
-) -> None:
+def export_fhir(settings: Settings, /, out: Path | None, **source: Any) -> None:
     """Verify a card, then write it as an IPS-style FHIR R4 Bundle; refuse any card not valid."""
-    result, error = _verify_source(settings, image, text, trust, root_key, revocations, moment)
+    verification = _verify_source(settings, CardSource(**source))
+    result, error = verification.result, verification.error
+    if verification.lists is not None:
+        for line in verification.lists.lines(clock.SystemClock().now()):
+            click.echo(f"ehcard: {line}", err=True)
     if result is None:
         report = verification_report(None, error)
         click.echo(
@@ -324,7 +366,10 @@ def revoke(settings: Settings, card: str, reason: str) -> None:
         registry.revoke_card(session, row, Reason[reason.upper()], today=today())
         code = row.card_code
         record_event(
-            session, "card.revoke", actor=audit_log.CLI, subject=audit_log.card(code),
+            session,
+            "card.revoke",
+            actor=audit_log.CLI,
+            subject=audit_log.card(code),
             details={"reason": reason},
         )
     click.echo(f"card {code} revoked ({reason}); its issuer's revocation list is published")

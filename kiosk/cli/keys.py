@@ -11,10 +11,17 @@ from kiosk import db
 from kiosk.config import Settings
 from kiosk.domain import audit, clock
 from kiosk.domain.keys import trust_admin
+from kiosk.domain.keys.ceremony import national_trust_list, read_contribution
 from kiosk.domain.keys.keyring import load_keyring, paths
 from kiosk.sessions import cli_session
-from signing.keys import load_private_key
-from signing.trust import TrustList, decode_trust_body, sign_trust_body
+from signing.keys import load_private_key, load_public_key
+from signing.trust import (
+    TrustList,
+    check_directory_url,
+    decode_trust_body,
+    sign_trust_body,
+    sign_trust_list,
+)
 
 ACTOR = audit.CLI
 
@@ -26,6 +33,8 @@ def _today() -> date:
 def describe(trust: TrustList) -> list[str]:
     """One line per key: what an operator checks before signing or after a change."""
     lines = [f"trust list {trust.sequence}, issued {trust.issued.isoformat()}"]
+    if trust.directory is not None:
+        lines.append(f"  directory {trust.directory}")
     for entry in trust.entries:
         since = f" since {entry.status_since.isoformat()}" if entry.status_since else ""
         lines.append(
@@ -116,27 +125,74 @@ def trust_export(settings: Settings, out: Path) -> None:
     "--root-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
 )
 @click.option(
-    "--in", "unsigned", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
+    "--in", "--unsigned", "unsigned",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True, required=True,
+    help="An exported unsigned body, or a centre's publication.json (repeat for each centre).",
 )  # fmt: skip
+@click.option(
+    "--directory-url",
+    metavar="URL",
+    help="The national directory verifiers fetch revocations from (https://.../).",
+)
+@click.option(
+    "--sequence",
+    type=click.IntRange(min=1),
+    help="The new list's sequence (default: the highest of the bodies'), above every "
+    "centre's installed list.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def trust_sign(root_key: Path, unsigned: Path, out: Path) -> None:
-    """Sign an exported trust list body with the root key (needs no instance)."""
-    body = unsigned.read_bytes()
-    for line in describe(decode_trust_body(body)):
+def trust_sign(
+    root_key: Path,
+    unsigned: tuple[Path, ...],
+    directory_url: str | None,
+    sequence: int | None,
+    out: Path,
+) -> None:
+    """Sign a trust list with the root key (needs no instance): one centre's exported body as
+    it is, or several centres' bodies and publications merged into one national list."""
+    key = load_private_key(root_key)
+    if len(unsigned) == 1 and directory_url is None and sequence is None:
+        body = unsigned[0].read_bytes()
+        if body.lstrip()[:1] != b"{":
+            for line in describe(decode_trust_body(body)):
+                click.echo(line)
+            out.write_bytes(sign_trust_body(body, key))
+            click.echo(f"signed {out}: bring it back and run `ehcard trust import {out.name}`")
+            return
+    if directory_url is not None:
+        check_directory_url(directory_url)
+    national = national_trust_list(
+        [read_contribution(path) for path in unsigned],
+        issued=_today(),
+        sequence=sequence,
+        directory=directory_url,
+    )
+    for line in describe(national):
         click.echo(line)
-    out.write_bytes(sign_trust_body(body, load_private_key(root_key)))
-    click.echo(f"signed {out}: bring it back and run `ehcard trust import {out.name}`")
+    out.write_bytes(sign_trust_list(national, key))
+    click.echo(
+        f"signed {out}: every centre runs `ehcard trust import {out.name}` (the first time "
+        "with --root-public ROOT.pub); the directory host builds with it"
+    )
 
 
 @trust.command("import")
 @click.argument("signed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--root-public",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Join a national trust list: pin this root public key instead of the installed one "
+    "(the list must hold this centre's issuer key as active).",
+)
 @click.pass_obj
-def trust_import(settings: Settings, signed: Path) -> None:
+def trust_import(settings: Settings, signed: Path, root_public: Path | None) -> None:
     """Check SIGNED against the pinned root key and install it."""
+    new_root = load_public_key(root_public) if root_public is not None else None
     db.upgrade(settings.database_url)
     with cli_session(settings) as session:
-        result = trust_admin.import_signed(session, settings, signed.read_bytes(), actor=ACTOR)
+        result = trust_admin.import_signed(
+            session, settings, signed.read_bytes(), actor=ACTOR, new_root=new_root
+        )
     click.echo(f"installed trust list {result.sequence} at {paths(settings)['trust']}")
     if result.new_issuer is not None:
         click.echo(f"new cards are now signed by {result.new_issuer.hex()}")

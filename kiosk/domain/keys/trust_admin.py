@@ -31,7 +31,7 @@ from kiosk.domain.keys.keyring import (
     trust_entry,
 )
 from kiosk.domain.publication.counters import mark_changed
-from signing.keys import load_private_key
+from signing.keys import PublicKey, load_private_key, save_public_key
 from signing.trust import (
     KeyStatus,
     TrustEntry,
@@ -91,6 +91,7 @@ def rotate(session: Session, settings: Settings, *, actor: str, today: date) -> 
         sequence=base.sequence + 1,
         issued=today,
         entries=(*entries, trust_entry(settings, new_key.public, today)),
+        directory=base.directory,
     )
     record_event(
         session, "key.rotate", actor=actor, subject=audit.key(new_key.kid.hex()),
@@ -116,7 +117,9 @@ def mark_compromised(
         replacement = new_issuer_key(settings, make_current=False)
         entries = (*entries, trust_entry(settings, replacement.public, today))
         next_issuer = replacement.kid
-    trust = TrustList(sequence=base.sequence + 1, issued=today, entries=entries)
+    trust = TrustList(
+        sequence=base.sequence + 1, issued=today, entries=entries, directory=base.directory
+    )
     record_event(
         session, "key.compromised", actor=actor, subject=audit.key(kid.hex()),
         details={"replacement": next_issuer.hex() if next_issuer else None,
@@ -139,21 +142,66 @@ def export_unsigned(session: Session, settings: Settings, *, actor: str) -> byte
 
 
 def import_signed(
-    session: Session, settings: Settings, document: bytes, *, actor: str
+    session: Session,
+    settings: Settings,
+    document: bytes,
+    *,
+    actor: str,
+    new_root: PublicKey | None = None,
 ) -> ImportResult:
-    """Check a signed trust list against the pinned root, install it, switch issuer keys."""
+    """Check a signed trust list against the pinned root, install it, switch issuer keys.
+
+    With `new_root` the centre joins a list signed by another root (a national one): the
+    list must hold the centre's current issuer key as active, so that no card it signed
+    stops verifying, and the new root is pinned with it. Sequences count per root, so the
+    installed list's does not bind the first list of the new one."""
     keyring = load_keyring(settings)
-    trust = load_trust_list(document, [keyring.root_public_key])
-    if trust.sequence <= keyring.trust_list.sequence:
-        raise TrustAdminError(
-            f"trust list {trust.sequence} is not newer than the installed "
-            f"{keyring.trust_list.sequence}",
-            code="stale_trust_list",
-        )
-    record_event(session, "trust.import", actor=actor, details={"sequence": trust.sequence})
-    switched = _install(settings, trust, document)
+    if new_root is None or new_root == keyring.root_public_key:
+        trust = load_trust_list(document, [keyring.root_public_key])
+        if trust.sequence <= keyring.trust_list.sequence:
+            raise TrustAdminError(
+                f"trust list {trust.sequence} is not newer than the installed "
+                f"{keyring.trust_list.sequence}",
+                code="stale_trust_list",
+            )
+    else:
+        trust = _joined_list(settings, keyring.issuer_key.public, document, new_root)
+    joined = new_root is not None and new_root != keyring.root_public_key
+    details: dict[str, int | str] = {"sequence": trust.sequence}
+    if new_root is not None and joined:
+        details["root"] = new_root.kid.hex()
+    record_event(session, "trust.import", actor=actor, details=dict(details))
+    if new_root is not None and joined:
+        # The list first, then the pin: a worker reloading in between fails that one
+        # request and reloads again on the next.
+        draft = paths(settings)["root_public"].with_name(f".root.pub.{secrets.token_hex(4)}")
+        save_public_key(new_root, draft)
+        switched = _install(settings, trust, document)
+        os.replace(draft, paths(settings)["root_public"])
+    else:
+        switched = _install(settings, trust, document)
     mark_changed(session)
     return ImportResult(trust.sequence, switched)
+
+
+def _joined_list(
+    settings: Settings, issuer: PublicKey, document: bytes, new_root: PublicKey
+) -> TrustList:
+    where = paths(settings)
+    if root_key_here(settings) and load_private_key(where["root_key"]).public != new_root:
+        raise TrustAdminError(
+            f"{where['root_key']} is a root key other than the one to pin: move it off this "
+            "server first (the national root signs this centre's lists from now on)",
+            code="other_root_here",
+        )
+    trust = load_trust_list(document, [new_root])
+    if not any(e.public_key == issuer and e.status is KeyStatus.ACTIVE for e in trust.entries):
+        raise TrustAdminError(
+            f"trust list {trust.sequence} does not hold this centre's issuer key "
+            f"{issuer.kid.hex()} as active: its cards would stop verifying; nothing changed",
+            code="issuer_not_listed",
+        )
+    return trust
 
 
 def _with_status(entry: TrustEntry, status: KeyStatus, since: date) -> TrustEntry:
