@@ -63,6 +63,9 @@ install -d -m 0755 /usr/local/lib/ehcard
 install -m 0755 "$here/ehcard-backup.sh" /usr/local/lib/ehcard/ehcard-backup
 install -m 0644 "$here/ehcard-backup.service" /etc/systemd/system/ehcard-backup.service
 install -m 0644 "$here/ehcard-backup.timer" /etc/systemd/system/ehcard-backup.timer
+# For a country with a national directory (docs/directory.md); not enabled here.
+install -m 0644 "$here/ehcard-publish.service" /etc/systemd/system/ehcard-publish.service
+install -m 0644 "$here/ehcard-publish.timer" /etc/systemd/system/ehcard-publish.timer
 
 sed "s/ehcard.example.org/$server_name/g" "$here/nginx-ehcard.conf" > /etc/nginx/sites-available/ehcard
 install -m 0644 "$here/nginx-ehcard-proxy.conf" /etc/nginx/snippets/ehcard-proxy.conf

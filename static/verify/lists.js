@@ -117,16 +117,35 @@ async function parseTrust(body) {
   const entries = [];
   for (const item of field(body, 4)) entries.push(await trustEntry(item));
   // Where every issuer's revocation data is fetched from (docs/directory.md), or null.
-  const directory = body.has(5n) ? body.get(5n) : null;
-  if (directory !== null && typeof directory !== "string") {
-    throw new SignedListError("the trust list's directory URL is not text");
-  }
+  const directory = body.has(5n) ? checkDirectoryUrl(body.get(5n)) : null;
   return {
     sequence: Number(num(field(body, 2))),
     issued: fromDayNumber(num(field(body, 3))),
     entries,
     directory,
   };
+}
+
+const LOOPBACK_HOSTS = ["127.0.0.1", "localhost"];
+
+/** A directory URL as signing/trust.py accepts it: https (http only on the loopback host),
+ * absolute, ending in "/", no query or fragment; the whole trust list is refused otherwise. */
+function checkDirectoryUrl(url) {
+  if (typeof url !== "string") throw new SignedListError("the trust list's directory URL is not text");
+  let parsed = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SignedListError(`directory URL ${JSON.stringify(url)} is not an absolute URL`);
+  }
+  const loopbackHttp = parsed.protocol === "http:" && LOOPBACK_HOSTS.includes(parsed.hostname);
+  if (!(parsed.protocol === "https:" || loopbackHttp) || !parsed.hostname) {
+    throw new SignedListError(`directory URL ${JSON.stringify(url)} is not an https:// URL`);
+  }
+  if (!url.endsWith("/") || parsed.search || parsed.hash) {
+    throw new SignedListError(`directory URL ${JSON.stringify(url)} must end with '/'`);
+  }
+  return url;
 }
 
 async function trustEntry(item) {

@@ -24,6 +24,8 @@ from signing import envelope, records
 from signing.keys import PublicKey
 from signing.revocation import DOMAIN as REVOCATIONS_DOMAIN
 from signing.revocation import load_revocation_list
+from signing.revocation_filter import DOMAIN as FILTER_DOMAIN
+from signing.revocation_filter import load_revocation_filter
 from signing.trust import DOMAIN as TRUST_DOMAIN
 from signing.trust import load_trust_list
 from signing.verifier import Verifier
@@ -60,8 +62,16 @@ def test_every_structure_has_its_blocks() -> None:
         "trust-list",
         "revocation-list",
         "revocation-delta",
+        "revocation-filter",
     }
-    assert set(JSON) == {"card", "derived", "trust-list", "revocation-list", "revocation-delta"}
+    assert set(JSON) == {
+        "card",
+        "derived",
+        "trust-list",
+        "revocation-list",
+        "revocation-delta",
+        "revocation-filter",
+    }
 
 
 def test_the_qr_text_carries_the_payload() -> None:
@@ -100,6 +110,7 @@ def test_the_derived_ids_and_keys_follow_from_the_card() -> None:
         ("trust-list", ROOT, TRUST_DOMAIN),
         ("revocation-list", ISSUER, REVOCATIONS_DOMAIN),
         ("revocation-delta", ISSUER, REVOCATIONS_DOMAIN),
+        ("revocation-filter", ISSUER, FILTER_DOMAIN),
     ],
 )
 def test_each_list_is_signed_over_its_domain_and_body(
@@ -133,5 +144,32 @@ def test_the_card_is_valid_then_revoked_once_the_delta_is_merged() -> None:
     verifier.add_revocation_list(HEX["revocation-delta"])
     assert len(verifier.revocations.entries[ISSUER.kid]) == 3
     with pytest.raises(Revoked) as revoked:
+        verifier.verify(TEXT["qr-text"])
+    assert revoked.value.code == "reissued"
+
+
+def test_the_filter_reads_and_answers_as_documented() -> None:
+    revocations = load_revocation_filter(HEX["revocation-filter"], ISSUER)
+    documented = JSON["revocation-filter"]
+    card_ids = worked_examples.filter_card_ids()
+    assert worked_examples.filter_json(revocations, card_ids) == documented
+    # The answers agree with the lists above: the full list's two cards and the delta's.
+    listed = {
+        entry["rid"]: entry["reason"]
+        for name in ("revocation-list", "revocation-delta")
+        for entry in JSON[name]["entries"]
+    }
+    revoked = {rid: reason for rid, reason in documented["answers"].items() if reason}
+    assert revoked == listed
+    assert len(documented["answers"]) == documented["issued_count"] == 12
+
+
+def test_the_card_is_revoked_by_the_filter_without_a_day() -> None:
+    verifier = Verifier(
+        trust_list=load_trust_list(HEX["trust-list"], [ROOT]),
+        clock=lambda: datetime(2026, 11, 28, 12, tzinfo=UTC),
+    )
+    verifier.add_revocation_list(HEX["revocation-filter"])
+    with pytest.raises(Revoked, match=r"^card revoked \(reissued\)$") as revoked:
         verifier.verify(TEXT["qr-text"])
     assert revoked.value.code == "reissued"

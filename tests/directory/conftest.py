@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ PROFILE = {"name": "Amina Diallo", "birth_date": "1994-03-12", "allergies": ["91
 # Cards issued this long before the fixture's publications, so that the filters cover them.
 ISSUED_BEFORE = timedelta(days=3)
 # Per centre: (cards issued days ago, reasons of the revoked among them, in order).
-OLD_CARDS = 7
+OLD_CARDS = 10
 OLD_REVOKED = (Reason.REISSUED, Reason.REISSUED, Reason.LOST, Reason.STOLEN)
 # Issued today (after the filter's cover day): known to the filter only as explicit entries.
 NEW_CARDS = 3
@@ -71,6 +71,7 @@ class Card:
     centre: str
     card_id: bytes
     qr_text: str
+    issued: date
     revoked: Reason | None = None
 
 
@@ -101,6 +102,10 @@ class Centre:
     def revoked(self) -> list[Card]:
         return [card for card in self.cards if card.revoked is not None]
 
+    def unrevoked(self, before: date) -> Card:
+        """A valid card issued before `before` (one the filters cover), to revoke in a test."""
+        return next(c for c in self.valid if c.issued < before)
+
     def issue(self, count: int) -> list[Card]:
         services = self.app.extensions["ehcard"]
         services.refresh_keyring()
@@ -114,7 +119,9 @@ class Centre:
                     PROFILE,
                     today=self.clock.now().date(),
                 )
-                made.append(Card(self.name, issued.card.card_id, issued.qr_text))
+                made.append(
+                    Card(self.name, issued.card.card_id, issued.qr_text, issued.card.issued)
+                )
         self.cards.extend(made)
         return made
 
@@ -281,6 +288,12 @@ class Country:
         report: dict[str, Any] = json.loads(result.stdout)
         return report
 
+    def snapshot(self, name: str) -> Path:
+        """A copy of the directory as it is now (to serve later as a rolled-back mirror)."""
+        copy = self.folder / "snapshots" / name
+        shutil.copytree(self.out, copy)
+        return copy
+
 
 def _centre(stack: ExitStack, folder: Path, name: str, clock: MovableClock) -> Centre:
     database_url = stack.enter_context(fresh_database("postgresql", folder))
@@ -303,7 +316,7 @@ def _centre(stack: ExitStack, folder: Path, name: str, clock: MovableClock) -> C
     return Centre(name, app, url, folder / "instance", folder / "publication", env)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def country(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Country]:
     folder = tmp_path_factory.mktemp("country")
     now = datetime.now(UTC)

@@ -1,4 +1,5 @@
-"""The worked examples of docs/card-format.md: one card, a trust list, a revocation list, a delta.
+"""The worked examples of docs/card-format.md: a card, a trust list, a revocation list, a delta
+and a revocation filter.
 
     python -m tests.vectors.worked_examples          # rewrite the section in the doc
     python -m tests.vectors.worked_examples --check  # exit 1 if the doc differs
@@ -45,6 +46,9 @@ from signing.revocation import (
     RevocationList,
     sign_revocation_list,
 )
+from signing.revocation_filter import DOMAIN as FILTER_DOMAIN
+from signing.revocation_filter import RevocationFilter, build_layers, sign_revocation_filter
+from signing.ribbon import Ribbon
 from signing.trust import DOMAIN as TRUST_DOMAIN
 from signing.trust import TrustEntry, TrustList, sign_trust_list
 
@@ -127,6 +131,62 @@ def delta_revocations() -> RevocationList:
     )
 
 
+def filter_card_ids() -> list[bytes]:
+    """The twelve cards the example filter's set holds: the card above, the two of the full
+    list, and nine others."""
+    return [
+        example_card().card_id,
+        _seed("lost card")[:8],
+        _seed("wrong data card")[:8],
+        *(_seed(f"other card {n}")[:8] for n in range(1, 10)),
+    ]
+
+
+def filter_revocations() -> RevocationFilter:
+    ids = [revocation_id(card_id) for card_id in filter_card_ids()]
+    revoked = {ids[0]: Reason.REISSUED, ids[1]: Reason.LOST, ids[2]: Reason.WRONG_DATA}
+    late = Revocation.of_card(_seed("late card")[:8], Reason.STOLEN, date(2026, 11, 28))
+    return RevocationFilter(
+        issuer_kid=ISSUER.kid,
+        counter=4,
+        issued=date(2026, 11, 28),
+        covers=date(2026, 11, 27),
+        expired_before=date(2026, 10, 29),
+        issued_count=len(ids),
+        layers=build_layers(ids, revoked),
+        entries=(late,),
+    )
+
+
+def _ribbon_json(ribbon: Ribbon | None) -> dict[str, int] | None:
+    if ribbon is None:
+        return None
+    return {"seed": ribbon.seed, "slots": ribbon.slots, "bits": ribbon.bits}
+
+
+def filter_json(revocations: RevocationFilter, card_ids: list[bytes]) -> dict[str, Any]:
+    """A filter as read back, with its answer for each card of `card_ids` (by revocation id)."""
+    layers = revocations.layers
+    answers = {}
+    for card_id in card_ids:
+        reason = revocations.lookup(revocation_id(card_id), ISSUED)
+        answers[revocation_id(card_id).hex()] = reason.label if reason else None
+    return {
+        "issuer": revocations.issuer_kid.hex(),
+        "counter": revocations.counter,
+        "issued": revocations.issued.isoformat(),
+        "covers": revocations.covers.isoformat(),
+        "expired_before": revocations.expired_before.isoformat(),
+        "issued_count": revocations.issued_count,
+        "screen": _ribbon_json(layers.screen),
+        "revoked": _ribbon_json(layers.revoked),
+        "reasons": [reason.label for reason in layers.reasons],
+        "reason_layers": [_ribbon_json(layer) for layer in layers.reason_layers],
+        "entries": revocation_list_json(revocations.as_list())["entries"],
+        "answers": answers,
+    }
+
+
 def documents() -> dict[str, bytes]:
     """Every structure of the examples, by the name its hex block carries in the doc."""
     payload = envelope.sign_card(example_card(), ISSUER)
@@ -137,6 +197,7 @@ def documents() -> dict[str, bytes]:
         "trust-list": sign_trust_list(trust_list(), ROOT),
         "revocation-list": sign_revocation_list(full_revocations(), ISSUER),
         "revocation-delta": sign_revocation_list(delta_revocations(), ISSUER),
+        "revocation-filter": sign_revocation_filter(filter_revocations(), ISSUER),
     }
 
 
@@ -252,6 +313,17 @@ def _list_section(
     signer, body, signature = cbor2.loads(document)
     names = {
         "trust-list": {1: "format version", 2: "sequence", 3: "issued", 4: "entries"},
+        "revocation-filter": {
+            1: "format version",
+            2: "issuer",
+            3: "counter",
+            4: "issued",
+            5: "covers",
+            6: "expired before",
+            7: "issued count",
+            8: "layers",
+            9: "groups (cards issued after covers)",
+        },
     }.get(
         name, {1: "format version", 2: "issuer", 3: "counter", 4: "issued", 5: "since", 6: "groups"}
     )
@@ -320,6 +392,21 @@ def examples_markdown() -> str:
             " 2026-11-27. Merged into a cache at counter 2 it gives counter 3 with three"
             f" entries, and the card then verifies REVOKED (`reissued`) at {CHECKED_AT}.",
             revocation_list_json(delta_revocations()),
+        ),
+        "",
+        *_list_section(
+            "A revocation filter",
+            "revocation-filter",
+            docs["revocation-filter"],
+            FILTER_DOMAIN,
+            "The issuer's filter at counter 4, built on 2026-11-28 over twelve cards issued"
+            " up to 2026-11-27: the card above (reissued), the two of the full list and nine"
+            " others. Three of twelve revoked make a 1-bit screen; three reasons, two reason"
+            " layers. A card issued on 2026-11-28 and stolen that day is outside the set, so"
+            " it is listed in key 9. Read back, with the filter's answer for each of the"
+            " twelve revocation ids (null: not revoked); merged into a cache, it makes the card"
+            " above REVOKED (`reissued`), with no day.",
+            filter_json(filter_revocations(), filter_card_ids()),
         ),
         "",
         END,

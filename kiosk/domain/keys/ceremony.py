@@ -48,13 +48,17 @@ def read_contribution(path: Path) -> Contribution:
         manifest = json.loads(content)
         if manifest.get("format") != PUBLICATION_FORMAT:
             raise CeremonyError(f"{path} is not a {PUBLICATION_FORMAT} manifest")
-        entries = tuple(
-            decode_trust_entry(cbor.loads(bytes.fromhex(issuer["trust_entry"])))
-            for issuer in manifest["issuers"]
-        )
+        entries = tuple(_issuer_entry(issuer) for issuer in manifest["issuers"])
     except (ValueError, KeyError, TypeError, AttributeError, Malformed) as exc:
         raise CeremonyError(f"{path}: not a publication manifest the root can read: {exc}") from exc
     return Contribution(path, entries, None, None)
+
+
+def _issuer_entry(issuer: dict[str, Any]) -> TrustEntry:
+    entry = decode_trust_entry(cbor.loads(bytes.fromhex(issuer["trust_entry"])))
+    if entry.public_key.raw.hex() != issuer["public_key"]:
+        raise ValueError(f"issuer {issuer['kid']}: its trust entry holds another key")
+    return entry
 
 
 def national_trust_list(

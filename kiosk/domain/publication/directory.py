@@ -17,18 +17,20 @@ from datetime import datetime
 from pathlib import Path
 
 from cards.errors import CardError
+from kiosk.domain.publication.index import (
+    DirectoryIndex,
+    DirectoryIssuer,
+    TrustRef,
+    parse_index,
+)
 from kiosk.domain.publication.manifest import (
     INDEX_FILE,
     PUBLICATION_FILE,
     TRUST_FILE,
-    DirectoryIndex,
-    DirectoryIssuer,
     ManifestError,
     Publication,
     PublishedFile,
-    TrustRef,
     json_bytes,
-    parse_index,
     read_publication,
     write_file_atomically,
 )
@@ -64,7 +66,13 @@ def build_directory(
         raise DirectoryRefused(
             f"trust list {trust.sequence} is older than the directory's {previous.trust.sequence}"
         )
-    issuers: dict[str, DirectoryIssuer] = dict(previous.issuers) if previous else {}
+    # An issuer whose centre sent nothing this time keeps its files, while the list holds it.
+    listed = {entry.public_key.kid.hex(): entry.centre for entry in trust.entries}
+    issuers = {
+        kid: issuer
+        for kid, issuer in (previous.issuers.items() if previous else ())
+        if kid in listed
+    }
     from_source: dict[str, Path] = {}
     documents: dict[str, bytes] = {}
     for source in sources:
@@ -81,7 +89,8 @@ def build_directory(
             from_source[kid] = source
             checked = _check_issuer(source, kid, publication, trust, documents)
             _refuse_roll_back(source, kid, checked, previous)
-            issuers[kid] = DirectoryIssuer(publication.centre, *checked)
+            # The centre's name as the root signed it, not as the manifest says.
+            issuers[kid] = DirectoryIssuer(listed[kid], *checked)
     trust_ref = TrustRef(
         TRUST_FILE, trust.sequence, len(trust_document), hashlib.sha256(trust_document).hexdigest()
     )

@@ -25,18 +25,23 @@ from typing import Any
 import requests
 
 from cards.errors import CardError
+from kiosk.domain.publication.index import (
+    DirectoryIndex,
+    parse_index,
+)
 from kiosk.domain.publication.manifest import (
     INDEX_FILE,
-    DirectoryIndex,
     ManifestError,
     PublishedFile,
     json_bytes,
-    parse_index,
     utc_text,
     write_file_atomically,
 )
 from signing.errors import SignedListError
 from signing.keys import PublicKey
+from signing.revocation import RevocationList
+from signing.revocation_cache import load_revocation_document
+from signing.revocation_filter import RevocationFilter
 from signing.trust import TrustList, check_directory_url, load_trust_list
 from signing.verifier import Verifier
 
@@ -110,14 +115,17 @@ def sync_directory(
     trust_document = _read(folder / "trust.cbor")
     trust = _cached_trust(trust_document, root_keys, refused)
     try:
-        index_bytes = _get(directory, INDEX_FILE, None)
-        index = parse_index(index_bytes, f"{directory}{INDEX_FILE}")
+        index = parse_index(_get(directory, INDEX_FILE, None), f"{directory}{INDEX_FILE}")
     except (requests.RequestException, ManifestError) as exc:
+        # Unreachable, or an index refused: the cache answers, as old as it is.
+        reached = isinstance(exc, ManifestError)
+        if reached:
+            refused.append(f"{_why(exc)}; keeping the cached lists")
         if trust is None:
             raise DirectoryUnavailable(
-                f"directory {directory} unreachable and nothing cached: {_why(exc)}"
+                f"directory {directory} gives no usable index and nothing is cached: {_why(exc)}"
             ) from exc
-        lists = DirectoryLists(directory, Verifier(trust, **verifier_options), state, False)
+        lists = DirectoryLists(directory, Verifier(trust, **verifier_options), state, reached)
         lists.refused.extend(refused)
         _load_cached(folder, lists)
         return lists
@@ -128,7 +136,10 @@ def sync_directory(
     lists = DirectoryLists(directory, Verifier(trust, **verifier_options), now, True)
     lists.refused.extend(refused)
     _load_cached(folder, lists)
-    _fetch_issuers(directory, index, folder, lists)
+    if _fetch_issuers(directory, index, folder, lists):
+        # Loaded afresh from the cache, as a verifier started later will load it.
+        lists.verifier = Verifier(trust, **verifier_options)
+        _load_cached(folder, lists)
     write_file_atomically(
         folder / STATE_FILE, json_bytes({"directory": directory, "fetched": utc_text(now)})
     )
@@ -192,7 +203,13 @@ def _load_cached(folder: Path, lists: DirectoryLists) -> None:
 
 def _fetch_issuers(
     directory: str, index: DirectoryIndex, folder: Path, lists: DirectoryLists
-) -> None:
+) -> bool:
+    """Fetch what each issuer's cached lists lack; True if the cache folder changed.
+
+    An issuer's files are checked together (size, SHA-256, signature, kind, counters) and
+    kept only if all pass, so the cache never holds a delta that does not follow its filter.
+    """
+    changed = False
     revocations = lists.verifier.revocations
     for entry in lists.verifier.trust_list.entries:
         kid = entry.public_key.kid
@@ -200,36 +217,57 @@ def _fetch_issuers(
         if listed is None:
             continue
         cached = revocations.counters.get(kid)
+        cached_filter = revocations.filters.get(kid)
         newest = (listed.delta or listed.filter).counter
-        if cached is not None and newest < cached:
+        if (cached is not None and newest < cached) or (
+            cached_filter is not None and listed.filter.counter < cached_filter.counter
+        ):
             lists.refused.append(
                 f"{directory}{listed.filter.path}: issuer {kid.hex()} rolled back to counter "
                 f"{newest}, the cache has {cached}; keeping the cached lists"
             )
             continue
-        if cached is None or cached < listed.filter.counter:
-            if not _fetch_one(directory, listed.filter, folder, lists):
-                continue
+        need_filter = cached_filter is None or cached_filter.counter != listed.filter.counter
+        delta = listed.delta
+        if delta is not None and not need_filter and cached is not None:
+            delta = delta if delta.counter > cached else None
+        wanted = [item for item in (listed.filter if need_filter else None, delta) if item]
+        if not wanted:
+            continue
+        try:
+            documents = [_fetch_checked(directory, item, entry.public_key) for item in wanted]
+        except (requests.RequestException, CardError) as exc:
+            lists.refused.append(f"{_why(exc)}; keeping the cached lists")
+            continue
+        for item, document in zip(wanted, documents, strict=True):
+            write_file_atomically(folder / f"{item.issuer}.{item.kind}.cbor", document)
+        if need_filter and delta is None:
             (folder / f"{kid.hex()}.delta.cbor").unlink(missing_ok=True)
-        cached = revocations.counters.get(kid)
-        if listed.delta is not None and (cached is None or listed.delta.counter > cached):
-            _fetch_one(directory, listed.delta, folder, lists)
+        changed = True
+    return changed
 
 
-def _fetch_one(directory: str, item: PublishedFile, folder: Path, lists: DirectoryLists) -> bool:
+def _fetch_checked(directory: str, item: PublishedFile, key: PublicKey) -> bytes:
+    """A listed file, checked against the index and signed by `key` as the kind it is listed."""
     where = f"{directory}{item.path}"
     try:
         document = _get(directory, item.path, item.size)
-        item.check_document(document, where)
-        lists.verifier.add_revocation_list(document)
-    except ManifestError as exc:
-        lists.refused.append(f"{exc.message}; keeping the cached lists")
-        return False
-    except (requests.RequestException, CardError) as exc:
-        lists.refused.append(f"{where}: {_why(exc)}; keeping the cached lists")
-        return False
-    write_file_atomically(folder / f"{item.issuer}.{item.kind}.cbor", document)
-    return True
+    except requests.RequestException as exc:
+        raise DirectoryUnavailable(f"{where}: {_why(exc)}") from exc
+    item.check_document(document, where)
+    try:
+        loaded = load_revocation_document(document, key)
+    except SignedListError as exc:
+        raise SignedListError(f"{where}: {exc.message}") from exc
+    since = loaded.since if isinstance(loaded, RevocationList) else 0
+    kind = "filter" if isinstance(loaded, RevocationFilter) else "delta"
+    listed = (item.kind, item.counter, item.since, item.issued)
+    if (kind, loaded.counter, since, loaded.issued) != listed:
+        raise SignedListError(
+            f"{where}: a {kind} at counter {loaded.counter} (since {since}) issued "
+            f"{loaded.issued}, not what the index lists"
+        )
+    return document
 
 
 def _get(directory: str, path: str, size: int | None) -> bytes:

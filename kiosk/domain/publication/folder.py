@@ -48,9 +48,16 @@ REVOCATIONS_FOLDER = "revocations"
 
 
 def publish_folder(
-    settings: Settings, sessions: sessionmaker[Session], clock: Clock, out: Path
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    out: Path,
+    *,
+    full_filter_after: int = FULL_FILTER_AFTER,
 ) -> Publication:
-    """Bring OUT up to date with the registry and the day; return what publication.json says."""
+    """Bring OUT up to date with the registry and the day; return what publication.json says.
+
+    `full_filter_after`: the most entries a cumulative delta may hold before a new filter."""
     keyring = load_keyring(settings)
     out.mkdir(parents=True, exist_ok=True)
     with _exclusive(out):
@@ -65,7 +72,8 @@ def publish_folder(
                 if not any(e.public_key == key.public for e in keyring.trust_list.entries):
                     continue  # a rotated key waiting for the root: it signs no card yet
                 counter = counters.get(kid, 0)
-                for item, document in _issuer_files(session, key, counter, previous, out, now):
+                made = _issuer_files(session, key, counter, previous, out, now, full_filter_after)
+                for item, document in made:
                     files.append(item)
                     if document is not None:
                         documents[item.path] = document
@@ -91,6 +99,7 @@ def _issuer_files(
     previous: Publication | None,
     out: Path,
     now: datetime,
+    full_filter_after: int,
 ) -> Iterator[tuple[PublishedFile, bytes | None]]:
     """The issuer's filter (the last one kept, or a new one) and its delta, if any."""
     day = now.date()
@@ -107,7 +116,7 @@ def _issuer_files(
             yield last, None
             return
         delta = cumulative_delta(session, key, since=last.counter, counter=counter, today=day)
-        if len(delta.entries) <= FULL_FILTER_AFTER:
+        if len(delta.entries) <= full_filter_after:
             yield last, None
             document = sign_revocation_list(delta, key)
             yield PublishedFile.of("delta", kid, counter, last.counter, day, document), document

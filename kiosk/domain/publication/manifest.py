@@ -1,12 +1,11 @@
-"""The two JSON manifests of issue 16: a centre's publication and the national directory index.
+"""A centre's publication manifest, and the content-addressed files it lists.
 
     DIR/publication.json  {"format": "ehcard-publication/1", "centre", "host", "published",
                            "issuers": [{"kid", "public_key", "trust_entry"}],
                            "files": [{"path", "kind", "issuer", "counter", "since", "issued",
                                       "size", "sha256"}]}
-    OUT/index.json        {"format": "ehcard-directory/1", "built",
-                           "trust": {"path", "sequence", "size", "sha256"},
-                           "issuers": {kid: {"centre", "filter": {...}, "delta": {...} | null}}}
+
+(the directory's index.json is in index.py)
 
 Files are content-addressed (`revocations/<kid>/filter-<counter>-<sha256[:16]>.cbor`,
 `.../delta-<since>-<counter>-<sha256[:16]>.cbor`), so a name never changes meaning and
@@ -92,14 +91,14 @@ class PublishedFile:
     ) -> PublishedFile:
         try:
             item = cls(
-                path=_text(value["path"]),
-                kind=_text(value["kind"] if kind is None else kind),
-                issuer=_text(value["issuer"] if issuer is None else issuer),
-                counter=_count(value["counter"]),
-                since=_count(value.get("since", 0) if kind == "filter" else value["since"]),
-                issued=date.fromisoformat(_text(value["issued"])),
-                size=_count(value["size"]),
-                sha256=_text(value["sha256"]),
+                path=text_field(value["path"]),
+                kind=text_field(value["kind"] if kind is None else kind),
+                issuer=text_field(value["issuer"] if issuer is None else issuer),
+                counter=count_field(value["counter"]),
+                since=count_field(value.get("since", 0) if kind == "filter" else value["since"]),
+                issued=date.fromisoformat(text_field(value["issued"])),
+                size=count_field(value["size"]),
+                sha256=text_field(value["sha256"]),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ManifestError(f"a file entry is malformed: {exc!r}") from exc
@@ -176,95 +175,25 @@ def read_publication(path: Path) -> Publication:
         if value.get("format") != PUBLICATION_FORMAT:
             raise ManifestError(f"{path} is not an {PUBLICATION_FORMAT} manifest")
         publication = Publication(
-            centre=_text(value["centre"]),
-            host=_text(value["host"]),
-            published=datetime.fromisoformat(_text(value["published"])),
+            centre=text_field(value["centre"]),
+            host=text_field(value["host"]),
+            published=datetime.fromisoformat(text_field(value["published"])),
             issuers=tuple(
-                PublishedIssuer(_text(i["kid"]), _text(i["public_key"]), _text(i["trust_entry"]))
+                PublishedIssuer(
+                    text_field(i["kid"]), text_field(i["public_key"]), text_field(i["trust_entry"])
+                )
                 for i in value["issuers"]
             ),
             files=tuple(PublishedFile.from_json(f) for f in value["files"]),
         )
+        kinds = [(f.issuer, f.kind) for f in publication.files]
+        if len(set(kinds)) != len(kinds):
+            raise ManifestError("an issuer has two files of one kind")
     except ManifestError as exc:
         raise ManifestError(f"{path}: {exc.message}", code=exc.code) from exc
     except (OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ManifestError(f"{path} is not a readable publication manifest: {exc}") from exc
     return publication
-
-
-@dataclass(frozen=True)
-class TrustRef:
-    path: str
-    sequence: int
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class DirectoryIssuer:
-    centre: str
-    filter: PublishedFile
-    delta: PublishedFile | None
-
-
-@dataclass(frozen=True)
-class DirectoryIndex:
-    built: datetime
-    trust: TrustRef
-    issuers: dict[str, DirectoryIssuer]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": DIRECTORY_FORMAT,
-            "built": utc_text(self.built),
-            "trust": {
-                "path": self.trust.path,
-                "sequence": self.trust.sequence,
-                "size": self.trust.size,
-                "sha256": self.trust.sha256,
-            },
-            "issuers": {
-                kid: {
-                    "centre": issuer.centre,
-                    "filter": issuer.filter.index_json(),
-                    "delta": issuer.delta.index_json() if issuer.delta else None,
-                }
-                for kid, issuer in sorted(self.issuers.items())
-            },
-        }
-
-
-def parse_index(content: bytes, where: str) -> DirectoryIndex:
-    """A directory's index.json, checked field by field."""
-    try:
-        value = json.loads(content)
-        if value.get("format") != DIRECTORY_FORMAT:
-            raise ManifestError(f"{where} is not an {DIRECTORY_FORMAT} index")
-        trust = value["trust"]
-        issuers = {}
-        for kid, item in value["issuers"].items():
-            delta = item["delta"]
-            issuers[_text(kid)] = DirectoryIssuer(
-                centre=_text(item["centre"]),
-                filter=PublishedFile.from_json(item["filter"], kind="filter", issuer=kid),
-                delta=None
-                if delta is None
-                else PublishedFile.from_json(delta, kind="delta", issuer=kid),
-            )
-        return DirectoryIndex(
-            built=datetime.fromisoformat(_text(value["built"])),
-            trust=TrustRef(
-                path=_text(trust["path"]),
-                sequence=_count(trust["sequence"]),
-                size=_count(trust["size"]),
-                sha256=_text(trust["sha256"]),
-            ),
-            issuers=issuers,
-        )
-    except ManifestError as exc:
-        raise ManifestError(f"{where}: {exc.message}", code=exc.code) from exc
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ManifestError(f"{where} is not a readable directory index: {exc!r}") from exc
 
 
 def file_path(kind: str, issuer: str, counter: int, since: int, sha256: str) -> str:
@@ -290,13 +219,15 @@ def json_bytes(value: dict[str, Any]) -> bytes:
     return (json.dumps(value, indent=1, ensure_ascii=False) + "\n").encode()
 
 
-def _text(value: Any) -> str:
+def text_field(value: Any) -> str:
+    """A JSON field that must be text."""
     if not isinstance(value, str):
         raise TypeError(f"{value!r} is not text")
     return value
 
 
-def _count(value: Any) -> int:
+def count_field(value: Any) -> int:
+    """A JSON field that must be a whole number, 0 or more."""
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(f"{value!r} is not a count")
     return value

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from kiosk.db import session_scope
 from kiosk.domain.cards import registry
 from kiosk.models.registry import RevocationRow
-from signing.revocation import Reason, RevocationCache, load_revocation_list
+from signing.revocation import Reason, load_revocation_list
+from signing.revocation_cache import RevocationCache
 from tests.kiosk.api.test_lists import get, kid_of, revoke_new_card
 from tests.kiosk.staff.support import issue, services_of, today
 
@@ -129,4 +130,6 @@ def test_concurrent_revocations_take_consecutive_counters_and_none_is_lost(
     cache = RevocationCache()
     cache.extend([start, delta])
     for card in cards:
-        assert cache.lookup(bytes.fromhex(kid), card.card_id, date.today()) is not None
+        assert (
+            cache.lookup(bytes.fromhex(kid), card.card_id, date.today(), date.today()) is not None
+        )

@@ -17,7 +17,8 @@ from kiosk.db import session_scope
 from kiosk.domain.cards import registry
 from kiosk.domain.publication import counters
 from kiosk.models.registry import RevocationListRow, RevocationRow
-from signing.revocation import Reason, RevocationCache, load_revocation_list
+from signing.revocation import Reason, load_revocation_list
+from signing.revocation_cache import RevocationCache
 from signing.trust import load_trust_list
 from tests.kiosk.staff.support import issue, services_of, today
 
@@ -99,8 +100,8 @@ def test_a_revocation_list_lists_revocations_and_its_deltas_follow(
     assert [e.reason for e in delta.entries] == [Reason.STOLEN]
     cache = RevocationCache()
     cache.extend([full, delta])
-    assert cache.lookup(bytes.fromhex(kid), first, date.today()) is not None
-    assert cache.lookup(bytes.fromhex(kid), second, date.today()) is not None
+    assert cache.lookup(bytes.fromhex(kid), first, date.today(), date.today()) is not None
+    assert cache.lookup(bytes.fromhex(kid), second, date.today(), date.today()) is not None
 
 
 def test_an_up_to_date_verifier_gets_a_small_delta_it_can_apply(
