@@ -7,7 +7,7 @@
 
 import { sha256 } from "./ed25519.js";
 import { toHex } from "./envelope.js";
-import { loadRevocationDocument, SignedListError } from "./lists.js";
+import { loadRevocationDocument, RevocationCache, SignedListError } from "./lists.js";
 import { encodeDocument } from "./store.js";
 
 const DIRECTORY_FORMAT = "ehcard-directory/1";
@@ -63,60 +63,61 @@ async function refreshIssuer(store, directory, index, issuer, stored, now) {
     if (record) record.fetchedAt = now;
     return false;
   }
-  // Explicit lists from this server (before the trust list named a directory) give way to
-  // the directory's filter; once a filter is cached, an older one is a roll-back.
-  const fromFilter = store.revocations.filters.has(kid);
-  const cached = fromFilter ? store.revocations.counters.get(kid) : undefined;
+  const cache = store.revocations;
+  const cached = cache.counters.get(kid);
+  // Lists this server gave before the trust list named a directory give way to its filter;
+  // once the directory's filter is kept, counters below the kept one are a roll-back.
+  const keptFilter = cache.filters.has(kid) && record && record.filter ? record.filter : null;
   const latest = Math.max(listed.filter.counter, listed.delta ? listed.delta.counter : 0);
-  if (cached !== undefined && latest < cached) {
+  if (keptFilter !== null && latest < cached) {
     store.refuse(
       issuer.centre,
       `revocation lists of ${issuer.centre} refused: the directory offers counter ${latest}, older than the cached ${cached}`,
     );
     return false;
   }
-  let documents = fromFilter ? record.documents : [];
-  let changed = false;
-  let current = false; // every file the index lists for the issuer is in the cache
+  // Another filter (a newer counter, or the next day's at the same one) replaces the kept
+  // filter and delta once it and its delta have both passed, in a cache of their own.
+  const newFilter = keptFilter !== listed.filter.sha256 || cache.filters.get(kid).counter !== listed.filter.counter;
+  const needDelta = listed.delta !== null && (newFilter || listed.delta.counter > cached);
+  if (!newFilter && !needDelta) {
+    store.fetchedAt[kid] = now;
+    record.fetchedAt = now;
+    return false;
+  }
   try {
-    if (cached === undefined || cached < listed.filter.counter) {
+    const target = newFilter ? new RevocationCache() : cache;
+    let documents = newFilter ? [] : [record.documents[0]];
+    if (newFilter) {
       const document = await fetchListed(store, directory, listed.filter, `revocation filter of ${issuer.centre}`);
       if (document === null) return false;
       const filter = await loadRevocationDocument(document, issuer);
       if (!filter.layers || filter.counter !== listed.filter.counter) {
         throw new DirectoryError(`${listed.filter.path} is not the filter ${listed.filter.counter} the index lists`);
       }
-      if (!fromFilter) store.revocations.forget(kid);
-      store.revocations.apply(filter);
+      target.apply(filter);
       documents = [encodeDocument(document)];
-      changed = true;
     }
-    if (listed.delta && listed.delta.counter > store.revocations.counters.get(kid)) {
+    if (needDelta) {
       const document = await fetchListed(store, directory, listed.delta, `revocation delta of ${issuer.centre}`);
-      if (document !== null) {
-        const delta = await loadRevocationDocument(document, issuer);
-        if (delta.layers || delta.since !== listed.delta.since || delta.counter !== listed.delta.counter) {
-          throw new DirectoryError(`${listed.delta.path} is not the delta ${listed.delta.counter} the index lists`);
-        }
-        store.revocations.apply(delta);
-        // Deltas are cumulative from the filter: the newest replaces the one kept before.
-        documents = [documents[0], encodeDocument(document)];
-        changed = true;
-        current = true;
+      if (document === null) return false;
+      const delta = await loadRevocationDocument(document, issuer);
+      if (delta.layers || delta.since !== listed.delta.since || delta.counter !== listed.delta.counter) {
+        throw new DirectoryError(`${listed.delta.path} is not the delta ${listed.delta.counter} the index lists`);
       }
-    } else {
-      current = true;
+      target.apply(delta);
+      // Deltas are cumulative from their filter: the newest replaces the one kept before.
+      documents.push(encodeDocument(document));
     }
+    if (newFilter) cache.adopt(kid, target);
+    stored.revocations[kid] = { documents, filter: listed.filter.sha256, fetchedAt: now };
+    store.fetchedAt[kid] = now;
+    return true;
   } catch (error) {
     if (!(error instanceof SignedListError)) throw error;
     store.refuse(issuer.centre, `revocation list of ${issuer.centre} refused: ${error.message}`);
+    return false;
   }
-  // A new filter whose delta was refused or unreachable is kept, its fetch time is not.
-  const fetchedAt = current ? now : (record && record.fetchedAt) || now;
-  if (changed) stored.revocations[kid] = { documents, fetchedAt };
-  else if (record) record.fetchedAt = fetchedAt;
-  if (current || changed) store.fetchedAt[kid] = fetchedAt;
-  return changed;
 }
 
 /** A file the index lists, or null when unreachable; refused unless its size and SHA-256

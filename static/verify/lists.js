@@ -278,6 +278,14 @@ export class RevocationCache {
     for (const map of [this.counters, this.issued, this.entries, this.filters]) map.delete(kid);
   }
 
+  /** Take what `other` knows of issuer `kid` instead of what this cache knew. */
+  adopt(kid, other) {
+    this.forget(kid);
+    for (const name of ["counters", "issued", "entries", "filters"]) {
+      if (other[name].has(kid)) this[name].set(kid, other[name].get(kid));
+    }
+  }
+
   /** The revocation of a card (revocation id `rid` in hex) on `day`, issued on `cardIssued`:
    * `{reason, revokedOn, until}` (revokedOn null when only a filter knows), or null. Explicit
    * entries first (their days are known), then the filter, for the cards it covers. */

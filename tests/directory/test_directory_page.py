@@ -11,7 +11,9 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,13 @@ def verdict(page: Page, card: Card) -> tuple[str, str]:
 def refresh(page: Page) -> None:
     """The page's own refresh (issue 13's timer calls the same), without a reload."""
     page.evaluate("window.ehcardRefresh()")
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def lists_line(page: Page) -> str:
@@ -252,3 +261,34 @@ def test_a_full_browser_storage_is_said_and_the_lists_still_serve(
         "(full) => document.getElementById('lists').textContent.endsWith(full)", arg=full
     )
     assert verdict(phone, card)[0] == "revoked"
+
+
+def test_the_next_days_filter_replaces_the_kept_one_and_what_is_kept_loads_again(
+    country: Country, phone: Page
+) -> None:
+    centre_b = country.centres["B"]
+    card = centre_b.valid[-1]
+    open_page(phone, f"{country.centres['A'].url}/V")
+    assert verdict(phone, card)[0] == "valid"
+    # Tomorrow's publication: a new filter at the same counter (it covers today's cards).
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    centre_b.publish(at=tomorrow)
+    assert country.build().exit_code == 0
+    kid = kid_of(country, "B")
+    index = json.loads((country.out / "index.json").read_text("utf-8"))
+    assert index["issuers"][kid]["delta"] is None
+    refresh(phone)
+    filter_path = index["issuers"][kid]["filter"]["path"]
+    log = country.server.folder / "access.log"
+    wait_until(lambda: f"GET /{filter_path}" in log.read_text("utf-8"))
+    # Then a revocation: a delta after tomorrow's filter.
+    centre_b.revoke(card, Reason.STOLEN)
+    centre_b.publish(at=tomorrow)
+    assert country.build().exit_code == 0
+    refresh(phone)
+    phone.wait_for_selector('#verdict[data-status="revoked"]', timeout=READY_MS)
+    # What the page kept (tomorrow's filter and its delta) loads again on a new visit.
+    open_page(phone, f"{country.centres['A'].url}/V")
+    assert phone.evaluate("window.ehcardProblems()") == []
+    assert verdict(phone, card)[0] == "revoked"
+    assert "Refused" not in lists_line(phone)
