@@ -107,7 +107,7 @@ function layer(encoded, key) {
 }
 
 /** The reason the filter's layers give an issued id (8 bytes), or null; arbitrary for others. */
-export async function layersLookup(layers, rid) {
+async function layersLookup(layers, rid) {
   if (layers.revoked === null) return null;
   if (layers.screen !== null && !(await layers.screen.matches(rid))) return null;
   if (!(await layers.revoked.lookup(rid))) return null;
