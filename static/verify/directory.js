@@ -15,6 +15,34 @@ const DIRECTORY_FORMAT = "ehcard-directory/1";
 /** A file the directory's index lists was refused (size, hash, kind or counter). */
 class DirectoryError extends SignedListError {}
 
+const isCount = (value) => Number.isSafeInteger(value) && value >= 0;
+
+/** A file entry of the index: a relative path, counters, size and SHA-256 (hex). */
+function checkFile(file, counters) {
+  const ok =
+    file !== null &&
+    typeof file === "object" &&
+    typeof file.path === "string" &&
+    !file.path.includes("..") &&
+    /^[0-9a-f]{64}$/.test(file.sha256) &&
+    [file.size, ...counters.map((name) => file[name])].every(isCount);
+  if (!ok) throw new Error(`an entry of the index is malformed: ${JSON.stringify(file)}`);
+}
+
+/** index.json as docs/directory.md gives it, or an error saying what is wrong. */
+function checkIndex(index) {
+  if (index === null || typeof index !== "object" || index.format !== DIRECTORY_FORMAT) {
+    throw new Error(`not a ${DIRECTORY_FORMAT} index`);
+  }
+  checkFile(index.trust, ["sequence"]);
+  if (index.issuers === null || typeof index.issuers !== "object") throw new Error("the index lists no issuers");
+  for (const entry of Object.values(index.issuers)) {
+    checkFile(entry && entry.filter, ["counter"]);
+    if (entry.delta !== null) checkFile(entry.delta, ["since", "counter"]);
+  }
+  return index;
+}
+
 /** Refresh `store` from `directory` (an absolute URL ending in "/"). */
 export async function refreshFromDirectory(store, directory, stored, now, refreshed) {
   const host = new URL(directory).host;
@@ -22,10 +50,7 @@ export async function refreshFromDirectory(store, directory, stored, now, refres
   if (indexBytes === null) return; // unreachable or offline: the cache stays, its age shows
   let index;
   try {
-    index = JSON.parse(new TextDecoder().decode(indexBytes));
-    if (index.format !== DIRECTORY_FORMAT || typeof index.issuers !== "object" || !index.trust) {
-      throw new Error(`not a ${DIRECTORY_FORMAT} index`);
-    }
+    index = checkIndex(JSON.parse(new TextDecoder().decode(indexBytes)));
   } catch (error) {
     store.refuse(host, `directory index of ${host} refused: ${error.message}`);
     return;

@@ -213,6 +213,37 @@ def test_a_tampered_directory_is_refused_and_the_kept_lists_stay_in_use(
     )
 
 
+@pytest.mark.parametrize(
+    "index",
+    [
+        "<html>502 Bad Gateway</html>",
+        json.dumps({"format": "ehcard-directory/2"}),
+        "filter-path",  # an issuer's filter path that is a number: replaced below
+    ],
+    ids=["not-json", "another-format", "malformed-entry"],
+)
+def test_a_malformed_index_is_refused_and_the_kept_lists_stay_in_use(
+    country: Country, phone: Page, tmp_path: Path, index: str
+) -> None:
+    folder = tmp_path / "mirror"
+    shutil.copytree(country.out, folder)
+    if index == "filter-path":
+        listed = json.loads((folder / "index.json").read_text("utf-8"))
+        listed["issuers"][kid_of(country, "C")]["filter"]["path"] = 7
+        index = json.dumps(listed)
+    (folder / "index.json").write_text(index, "utf-8")
+    open_page(phone, f"{country.centres['A'].url}/V")
+    card = country.centres["C"].revoked[0]
+    host = country.directory_url.removeprefix("http://").rstrip("/")
+    with country.serving_instead(folder):
+        refresh(phone)
+        phone.wait_for_function(
+            "(host) => document.getElementById('lists').textContent.includes(`Refused: ${host}.`)",
+            arg=host,
+        )
+        assert verdict(phone, card)[0] == "revoked"
+
+
 def test_with_the_directory_stopped_the_page_verifies_from_what_it_kept(
     country: Country, phone: Page
 ) -> None:
