@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 
 from signing.keys import load_public_key
+from signing.revocation import Reason
+from signing.revocation_filter import load_revocation_filter
+from signing.trust import load_trust_list
 from signing.verifier import Verifier
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
@@ -60,6 +63,26 @@ def test_the_filter_vectors_cover_what_the_brief_lists() -> None:
     assert reasons == {"lost", "stolen", "reissued", "deceased", "holder_request", None}
     # Answers of a filter (no day) and of explicit entries (a day) alike.
     assert {lookup["revoked_on"] is None for lookup in lookups if lookup["reason"]} == {True, False}
+
+
+def test_the_filters_have_a_screen_or_none_and_one_or_more_reasons() -> None:
+    root = load_public_key(VECTORS / "context" / "root.pub")
+    trust = load_trust_list((VECTORS / "context" / "trust.cbor").read_bytes(), [root])
+    key = trust.entries[0].public_key
+    layers = {
+        name: load_revocation_filter(
+            (VECTORS / "context" / f"filter-a-{name}.cbor").read_bytes(), key
+        ).layers
+        for name in ("3", "2-nothing-revoked", "4-one-reason", "6-all-revoked")
+    }
+    assert layers["3"].screen is not None and layers["3"].screen.bits > 1
+    assert len(layers["3"].reasons) == 3
+    assert layers["4-one-reason"].screen is not None
+    assert layers["4-one-reason"].reasons == (Reason.REISSUED,)
+    assert layers["4-one-reason"].reason_layers == ()
+    assert layers["6-all-revoked"].screen is None  # k = 0
+    assert layers["6-all-revoked"].revoked is not None
+    assert layers["2-nothing-revoked"].revoked is None
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

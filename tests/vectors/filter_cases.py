@@ -72,9 +72,14 @@ def issued_set(
     name: str, count: int, revoked: int, reasons: tuple[Reason, ...], extra: tuple[str, ...] = ()
 ) -> IssuedSet:
     """`count` cards named after `name` (and the vector cards `extra`), the first `revoked`
-    of them revoked with `reasons` in turn, the commonest first."""
+    of them revoked, card i for reason j where 2**j is the largest power of two dividing i
+    (the last reason for the rest): a half, a quarter, an eighth, ..."""
     cards = tuple(card_id(f"{name}/{i}") for i in range(count)) + tuple(map(card_id, extra))
-    chosen = {cards[i]: reasons[(i * i) % len(reasons)] for i in range(revoked)}
+    last = len(reasons) - 1
+    chosen = {
+        cards[i]: reasons[min(last, (i & -i).bit_length() - 1) if i else last]
+        for i in range(revoked)
+    }
     return IssuedSet(name, cards, chosen)
 
 
