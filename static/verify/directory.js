@@ -39,6 +39,10 @@ function checkIndex(index) {
   for (const entry of Object.values(index.issuers)) {
     checkFile(entry && entry.filter, ["counter"]);
     if (entry.delta !== null) checkFile(entry.delta, ["since", "counter"]);
+    // A delta follows its filter: kept together they load again on the next visit.
+    if (entry.delta !== null && entry.delta.since !== entry.filter.counter) {
+      throw new Error(`a delta from counter ${entry.delta.since} after filter ${entry.filter.counter}`);
+    }
   }
   return index;
 }

@@ -219,17 +219,23 @@ def test_a_tampered_directory_is_refused_and_the_kept_lists_stay_in_use(
         "<html>502 Bad Gateway</html>",
         json.dumps({"format": "ehcard-directory/2"}),
         "filter-path",  # an issuer's filter path that is a number: replaced below
+        "delta-gap",  # a delta that does not start at its filter's counter: below
     ],
-    ids=["not-json", "another-format", "malformed-entry"],
+    ids=["not-json", "another-format", "malformed-entry", "delta-gap"],
 )
 def test_a_malformed_index_is_refused_and_the_kept_lists_stay_in_use(
     country: Country, phone: Page, tmp_path: Path, index: str
 ) -> None:
     folder = tmp_path / "mirror"
     shutil.copytree(country.out, folder)
+    listed = json.loads((folder / "index.json").read_text("utf-8"))
+    entry = listed["issuers"][kid_of(country, "C")]
     if index == "filter-path":
-        listed = json.loads((folder / "index.json").read_text("utf-8"))
-        listed["issuers"][kid_of(country, "C")]["filter"]["path"] = 7
+        entry["filter"]["path"] = 7
+        index = json.dumps(listed)
+    elif index == "delta-gap":
+        counter = entry["filter"]["counter"]
+        entry["delta"] = {**entry["filter"], "since": counter + 1, "counter": counter + 2}
         index = json.dumps(listed)
     (folder / "index.json").write_text(index, "utf-8")
     open_page(phone, f"{country.centres['A'].url}/V")
