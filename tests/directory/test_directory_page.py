@@ -21,7 +21,7 @@ import requests
 from playwright.sync_api import Browser, Page
 
 from signing.keys import load_public_key
-from signing.revocation import Reason
+from signing.revocation import Reason, Revocation, RevocationList, sign_revocation_list
 from tests.directory.conftest import Card, Country, run_ehcard
 from tests.kiosk.verify.conftest import PHONE
 
@@ -328,4 +328,37 @@ def test_the_next_days_filter_replaces_the_kept_one_and_what_is_kept_loads_again
     open_page(phone, f"{country.centres['A'].url}/V")
     assert phone.evaluate("window.ehcardProblems()") == []
     assert verdict(phone, card)[0] == "revoked"
+    assert "Refused" not in lists_line(phone)
+
+
+def test_lists_kept_from_the_centres_own_server_give_way_to_the_directorys(
+    country: Country, phone: Page
+) -> None:
+    """A phone that kept centre B's lists from B's own /V/lists/ (before the national trust
+    list named the directory) takes the directory's filter instead."""
+    centre_b = country.centres["B"]
+    card = centre_b.valid[0] if centre_b.valid else centre_b.cards[0]
+    assert card.revoked is None
+    key = centre_b.app.extensions["ehcard"].keyring.issuer_key
+    today = datetime.now(UTC).date()
+    own_list = sign_revocation_list(
+        RevocationList(key.kid, 1, today, (Revocation.of_card(card.card_id, Reason.LOST, today),)),
+        key,
+    )
+    open_page(phone, f"{country.centres['A'].url}/V")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=READY_MS)
+    kept = {
+        "trust": {"document": country.trust_file.read_bytes().hex(), "fetchedAt": 0},
+        "revocations": {key.kid.hex(): {"documents": [own_list.hex()], "fetchedAt": 0}},
+    }
+    phone.evaluate(
+        "(kept) => localStorage.setItem('ehcard.verifier.lists.v1', JSON.stringify(kept))", kept
+    )
+    phone.context.set_offline(True)  # the kept lists alone, as the phone had them
+    open_page(phone, f"{country.centres['A'].url}/V")
+    assert verdict(phone, card)[0] == "revoked"
+    phone.context.set_offline(False)
+    refresh(phone)
+    phone.wait_for_function("() => window.ehcardProblems().length === 0")
+    wait_until(lambda: verdict(phone, card)[0] == "valid")
     assert "Refused" not in lists_line(phone)
