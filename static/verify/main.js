@@ -6,7 +6,6 @@ import { CardError } from "./cbor.js";
 import { checkDrug, describeCheck, resolveMedicine, searchMedicines } from "./drugcheck.js";
 import { engine } from "./ed25519.js";
 import { fromHex } from "./envelope.js";
-import { cardBundle } from "./fhir.js";
 import { Labels, preferredLanguage } from "./labels.js";
 import { loadTerminology } from "./terminology.js";
 import { addRevocationList, loadTrustList, RevocationCache } from "./lists.js";
@@ -224,6 +223,9 @@ function line(kind, text) {
   node.textContent = text;
   return node;
 }
+
+// The FHIR export loads when asked for, not with the page (the service worker keeps it).
+const cardBundle = async (card, options) => (await import("./fhir.js")).cardBundle(card, options);
 
 async function fhirBundle() {
   const report = state.report;
