@@ -45,3 +45,20 @@ def new_page(browser: Browser, **context: Any) -> Iterator[Page]:
         yield opened.new_page()
     finally:
         opened.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@contextmanager
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A phone-sized page with service workers on; any uncaught page error fails the test."""
+    opened = browser.new_context(viewport=PHONE, locale="en-GB", service_workers="allow")
+    page = opened.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        opened.close()
+    assert errors == []

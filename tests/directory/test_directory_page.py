@@ -22,21 +22,16 @@ from playwright.sync_api import Browser, Page
 
 from signing.keys import load_public_key
 from signing.revocation import Reason, Revocation, RevocationList, sign_revocation_list
+from tests.browsers import phone_page
 from tests.directory.conftest import Card, Country, run_ehcard
-from tests.kiosk.verify.conftest import PHONE
 
 READY_MS = 20_000
 
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, locale="en-GB", service_workers="allow")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
+    with phone_page(browser) as page:
+        yield page
 
 
 def open_page(page: Page, url: str) -> None:

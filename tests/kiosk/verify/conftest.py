@@ -13,12 +13,12 @@ from flask import Flask
 from playwright.sync_api import Browser, Page
 
 from app import create_app
+from tests.browsers import PHONE
 from tests.databases import fresh_database
 from tests.engines import EnginePage
 from tests.gate import Gate, gate
 from tests.servers import free_port, serving
 
-PHONE = {"width": 390, "height": 844}
 # For tests taking `site` and `browser_engine`: Chromium against both databases, the other
 # engines against SQLite only (the database serves the page and plays no part in a verdict).
 IN_EVERY_ENGINE = pytest.mark.parametrize(

@@ -17,8 +17,9 @@ from kiosk import db
 from kiosk.domain.cards import registry
 from signing.revocation import Reason
 from signing.verifier import Verifier
+from tests.browsers import phone_page
 from tests.databases import fresh_database
-from tests.kiosk.verify.conftest import PHONE, Site
+from tests.kiosk.verify.conftest import Site
 from tests.servers import free_port, serving
 
 REFRESH_SECONDS = 5
@@ -59,13 +60,8 @@ def revoke(app: Flask, qr_text: str) -> None:
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, locale="en-GB", service_workers="allow")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
+    with phone_page(browser) as page:
+        yield page
 
 
 def open_card(page: Page, site: Site, qr_text: str) -> None:
