@@ -197,5 +197,6 @@ def test_change_and_clinician_buttons_are_touch_sized(browser: Browser, kiosk_ur
         walk.choose("languages", ["en"])
         walk.tap("button[value=skip]")
         walk.pin("428613")
+        page.wait_for_url("**/kiosk/review")  # loaded, its style sheets too: then measure
         change = heights(page, "a.change")
         assert len(change) >= 6 and min(change) >= TOUCH_TARGET_PX
