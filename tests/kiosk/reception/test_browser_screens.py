@@ -1,15 +1,21 @@
 """What a holder sees and taps in a real Chromium: filters, tile sizes, tap order, digits.
 
-Each test drives the kiosk as in test_browser.py, at the screen sizes kiosks have.
+Each test drives the kiosk as in test_browser.py, at the screen sizes kiosks have. Tests of
+one answer page reach it over HTTP (tests/holder.py) and open it by the flow's cookie: the
+taps that lead there are the whole-flow tests' and this module's longer walks.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from cards import valuesets
 from tests.browsers import new_page
+from tests.holder import Holder
 from tests.kiosk.reception.test_browser import Walk
 
 LANDSCAPE = {"width": 1280, "height": 800}
@@ -33,6 +39,26 @@ def walk_to(walk: Walk, language: str, step: str) -> None:
     walk.page.wait_for_selector("#tiles")
 
 
+@contextmanager
+def answer_page(
+    browser: Browser, kiosk_url: str, language: str, step: str, screen: dict[str, int]
+) -> Iterator[Page]:
+    """The allergies or medicines step of a flow walked over HTTP as walk_to walks it, open
+    in a fresh browser context."""
+    holder = Holder(kiosk_url)
+    holder.walk_to_review(
+        language, stop_at=step, birth={"year": "1994"}, allergies={"action": "none"}
+    )
+    with new_page(browser, viewport=screen) as page:
+        cookies = holder.http.cookies
+        page.context.add_cookies(
+            [{"name": c.name, "value": c.value or "", "url": kiosk_url} for c in cookies]
+        )
+        page.goto(f"{kiosk_url}/kiosk/{step}")
+        page.wait_for_selector("#tiles")
+        yield page
+
+
 def shown_values(page: Page) -> list[str]:
     return page.locator("label.tile:not(.hidden) input").evaluate_all(
         "boxes => boxes.map(box => box.value)"
@@ -42,9 +68,7 @@ def shown_values(page: Page) -> list[str]:
 def test_live_filter_matches_english_words_and_codes_in_tigrinya(
     browser: Browser, kiosk_url: str
 ) -> None:
-    with new_page(browser, viewport=LANDSCAPE) as page:
-        walk = Walk(page, kiosk_url, "screens-filter")
-        walk_to(walk, "ti", "allergies")
+    with answer_page(browser, kiosk_url, "ti", "allergies", LANDSCAPE) as page:
         page.fill("#q", "peanut")  # English, on a Tigrinya page: no page load
         assert "91935009" in shown_values(page)
         assert len(shown_values(page)) < 5
@@ -69,9 +93,8 @@ FIRST_TILE_BELOW_CHROME = """() => {
 def test_first_answer_tile_is_visible_without_scrolling(
     browser: Browser, kiosk_url: str, screen: dict[str, int], step: str
 ) -> None:
-    with new_page(browser, viewport=screen) as page:
+    with answer_page(browser, kiosk_url, "fa", step, screen) as page:
         walk = Walk(page, kiosk_url, f"screens-first-tile-{step}-{screen['width']}")
-        walk_to(walk, "fa", step)
         assert page.locator("button.group").count() > 5  # a row of filter chips above the tiles
         box = page.evaluate(FIRST_TILE_BELOW_CHROME)
         walk.shot(step)
@@ -92,9 +115,8 @@ TILE_OVERFLOWS = """() => Array.from(document.querySelectorAll('label.tile')).fi
 def test_long_medicine_names_wrap_inside_their_tiles(
     browser: Browser, kiosk_url: str, language: str
 ) -> None:
-    with new_page(browser, viewport=LANDSCAPE) as page:
+    with answer_page(browser, kiosk_url, language, "medications", LANDSCAPE) as page:
         walk = Walk(page, kiosk_url, f"screens-wrap-{language}")
-        walk_to(walk, language, "medications")
         longest = page.locator(".tile-label").evaluate_all(
             "labels => Math.max(...labels.map(label => label.innerText.length))"
         )
@@ -175,5 +197,6 @@ def test_change_and_clinician_buttons_are_touch_sized(browser: Browser, kiosk_ur
         walk.choose("languages", ["en"])
         walk.tap("button[value=skip]")
         walk.pin("428613")
+        page.wait_for_url("**/kiosk/review")  # loaded, its style sheets too: then measure
         change = heights(page, "a.change")
         assert len(change) >= 6 and min(change) >= TOUCH_TARGET_PX

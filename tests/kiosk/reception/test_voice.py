@@ -31,6 +31,11 @@ EXPECTED_VOICES = {"ar", "fa", "uk", "ru", "es", "pt", "ka", "en", "fr"}
 # short words have a lead-in): bounds that catch a cut, a stretched or a wrong file.
 SECONDS_PER_CHARACTER = (0.02, 0.25)
 LEAD = 0.6
+# Every prompt's audio is measured in one language, every SAMPLE_EVERY-th in the others:
+# enough to catch a language whose voice is cut, stretched or silent. That every prompt is
+# audible in every language the build itself checks (report.unspoken, above).
+FULLY_MEASURED = "fr"
+SAMPLE_EVERY = 8
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +73,7 @@ def test_espeak_ng_speaks_the_expected_languages(voice_build: VoiceBuild) -> Non
 
 
 @pytest.mark.parametrize("language", sorted(EXPECTED_VOICES))
-def test_every_prompt_has_audible_audio_of_plausible_length(
+def test_every_prompt_has_audio_and_it_is_audible_and_of_plausible_length(
     voice_build: VoiceBuild, language: str
 ) -> None:
     entries = read_index(voice_build.cache)[language]
@@ -76,6 +81,7 @@ def test_every_prompt_has_audible_audio_of_plausible_length(
     assert len(prompts) > 100
     missing = [m.id for m in prompts if m.id not in entries]
     assert missing == []
+    measured = prompts if language == FULLY_MEASURED else prompts[::SAMPLE_EVERY]
 
     def check(message: library.Message) -> str:
         entry = entries[message.id]
@@ -92,7 +98,7 @@ def test_every_prompt_has_audible_audio_of_plausible_length(
         return ""
 
     with ThreadPoolExecutor(4) as pool:
-        faults = [fault for fault in pool.map(check, prompts) if fault]
+        faults = [fault for fault in pool.map(check, measured) if fault]
     assert faults == []
 
 

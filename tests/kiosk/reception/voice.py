@@ -1,8 +1,9 @@
 """The kiosk's audio for the tests: built once a session, linked into each test instance.
 
-The session builds every page text in every language espeak-ng speaks, and the allergy
-and blood-group tiles (the tiles the browser tests tap): the same `build` as
-`ehcard voice build`, on fewer tiles to keep the suite fast. It prints how long it took.
+The session builds every message in every language espeak-ng speaks: the same `build`
+on the same messages as `ehcard voice build`, so the tests that run the command on a copy
+of this cache (with recorded files added) only take in their recordings and re-synthesise
+nothing. It prints how long it took.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from kiosk.web.reception.spoken import kiosk_messages
 
 SOX = "/usr/bin/sox"  # Debian's sox, installed by ./test
 
-TESTED = ("page.", "allergies.", "blood_groups.", "languages.")
-
 
 @dataclass(frozen=True)
 class VoiceBuild:
@@ -33,7 +32,7 @@ class VoiceBuild:
 
 def build_session_voice(folder: Path) -> VoiceBuild:
     voices = {language: language for language in speech.voices_for(UI_LANGUAGES)}
-    messages = [m for m in kiosk_messages() if m.id.startswith(TESTED)]
+    messages = kiosk_messages()
     cache = folder / "voice-cache"
     before = _processor_seconds()
     report = library.build(cache, folder / "voice", messages, voices)

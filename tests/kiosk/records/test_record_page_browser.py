@@ -27,8 +27,17 @@ from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordFileRow, RecordRow
 from signing import records as crypto
 from tests.browsers import new_page
+from tests.databases import fresh_database
 from tests.kiosk.records.conftest import PIN, IssuedRecord
 from tests.kiosk.records.test_clinician_api import clinician_manifest, signed_in
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite only: the page is the same on both databases, and test_shl.py,
+    test_clinician_api.py and the holder pages' tests cover PostgreSQL over HTTP."""
+    with fresh_database("sqlite", tmp_path_factory.mktemp("records")) as url:
+        yield url
 
 
 @pytest.fixture

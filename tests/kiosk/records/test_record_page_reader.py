@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from cards.record import ItemKind, RecordItem
 from tests.browsers import new_page
+from tests.databases import fresh_database
 from tests.kiosk.records.conftest import IssuedRecord, issue_record
 
 ARABIC_ITEMS = [
@@ -19,6 +20,14 @@ ARABIC_ITEMS = [
     RecordItem(ItemKind.MEDICATION, "ميتفورمين", code="A10BA02"),
     RecordItem(ItemKind.CONDITION, "السكري", code="E11"),
 ]
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite only: the page is the same on both databases, and test_shl.py,
+    test_clinician_api.py and the holder pages' tests cover PostgreSQL over HTTP."""
+    with fresh_database("sqlite", tmp_path_factory.mktemp("records")) as url:
+        yield url
 
 
 @pytest.fixture

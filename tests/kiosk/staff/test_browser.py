@@ -30,6 +30,10 @@ from tests.kiosk.staff.support import (
     services_of,
 )
 
+# SQLite only: the console's pages are the same on both databases, and test_console.py
+# revokes and reissues over HTTP on PostgreSQL too (the published lists in tests/kiosk/api).
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 
 def staff_revokes_and_reissues(page: Page, base_url: str, code: str, qr_text: str) -> str:
     """What a person does at the console; returns the new card's code."""

@@ -19,18 +19,26 @@ from tests.engines import EnginePage
 from tests.gate import Gate, gate
 from tests.servers import free_port, serving
 
-# For tests taking `site` and `browser_engine`: Chromium against both databases, the other
-# engines against SQLite only (the database serves the page and plays no part in a verdict).
+_CHROMIUM_SQLITE = pytest.param("sqlite", "chromium", id="chromium-sqlite")
+_OTHER_ENGINES = [
+    pytest.param("sqlite", "webkitgtk", id="webkitgtk-sqlite"),
+    pytest.param("sqlite", "firefox", id="firefox-sqlite"),
+]
+# For tests taking `site` and `browser_engine`. The database serves the page and the lists and
+# plays no part in a verdict, so the engines run against SQLite; Chromium also against
+# PostgreSQL where the site's cards and lists matter (IN_EVERY_ENGINE_AND_DATABASE).
 IN_EVERY_ENGINE = pytest.mark.parametrize(
+    ("site", "browser_engine"), [_CHROMIUM_SQLITE, *_OTHER_ENGINES], indirect=True, scope="module"
+)
+IN_EVERY_ENGINE_AND_DATABASE = pytest.mark.parametrize(
     ("site", "browser_engine"),
-    [
-        pytest.param("sqlite", "chromium", id="chromium-sqlite"),
-        pytest.param("postgresql", "chromium", id="chromium-postgresql"),
-        pytest.param("sqlite", "webkitgtk", id="webkitgtk-sqlite"),
-        pytest.param("sqlite", "firefox", id="firefox-sqlite"),
-    ],
+    [_CHROMIUM_SQLITE, pytest.param("postgresql", "chromium", id="chromium-postgresql"),
+     *_OTHER_ENGINES],
     indirect=True,
     scope="module",
+)  # fmt: skip
+IN_CHROMIUM = pytest.mark.parametrize(
+    ("site", "browser_engine"), [_CHROMIUM_SQLITE], indirect=True, scope="module"
 )
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "verifier"
 
@@ -76,7 +84,7 @@ def site(
 @pytest.fixture(scope="module")
 def browser_engine(request: pytest.FixtureRequest) -> str:
     """The engine a page opens in ("chromium", "webkitgtk" or "firefox"), set by
-    IN_EVERY_ENGINE."""
+    IN_EVERY_ENGINE and its kin."""
     return str(request.param)
 
 

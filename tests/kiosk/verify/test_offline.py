@@ -26,7 +26,9 @@ from signing.keys import PrivateKey
 from tests.engines import EnginePage
 from tests.kiosk.verify.conftest import (
     ARTIFACTS,
+    IN_CHROMIUM,
     IN_EVERY_ENGINE,
+    IN_EVERY_ENGINE_AND_DATABASE,
     Site,
     live_site,
     open_engine_verifier,
@@ -45,16 +47,6 @@ from tests.kiosk.verify.phone import (
     reads_left_to_right,
     revoke,
     show,
-)
-
-IN_CHROMIUM = pytest.mark.parametrize(
-    ("site", "browser_engine"),
-    [
-        pytest.param("sqlite", "chromium", id="chromium-sqlite"),
-        pytest.param("postgresql", "chromium", id="chromium-postgresql"),
-    ],
-    indirect=True,
-    scope="module",
 )
 
 
@@ -109,7 +101,8 @@ def offline_page(phone: EnginePage, site: Site) -> Iterator[EnginePage]:
     network(site).restore()
 
 
-@IN_EVERY_ENGINE
+# The verdicts also in Chromium against PostgreSQL: its site issued and revoked these cards.
+@IN_EVERY_ENGINE_AND_DATABASE
 @pytest.mark.parametrize("case", ["valid", "tampered", "revoked", "unknown_issuer"])
 def test_each_verdict_is_shown_offline(
     offline_page: EnginePage, site: Site, cards: dict[str, str], case: str
@@ -127,7 +120,7 @@ def test_each_verdict_is_shown_offline(
         assert offline_page.text("#verdict-reason").endswith("bad_signature")
 
 
-@IN_EVERY_ENGINE
+@IN_EVERY_ENGINE_AND_DATABASE
 def test_the_network_is_really_gone(offline_page: EnginePage, site: Site) -> None:
     # What the page meets: a refused connection, not a flag of ours.
     failed = offline_page.evaluate(

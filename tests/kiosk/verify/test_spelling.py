@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 from cards.spelling import readable_latin
 from tests.cards.common_names import COMMON_NAMES, WHOLE_NAMES
 from tests.engines import ChromiumPage
-from tests.kiosk.verify.conftest import Site, open_verifier
+from tests.kiosk.verify.conftest import Site, live_site, open_verifier
 from tests.kiosk.verify.phone import issue, show
 
 OTHER_NAMES = (
@@ -23,6 +23,14 @@ SPELL_ALL = """async (names) => {
   const bundle = await (await fetch("/V/labels-en.json")).json();
   return names.map((name) => readableLatin(name, bundle.names_latin, bundle.icao9303));
 }"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The verifier site on SQLite only: the page does this work itself, whichever database
+    issued the card (issuing on PostgreSQL is tested over HTTP)."""
+    with live_site("sqlite", tmp_path_factory.mktemp("verifier")) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")

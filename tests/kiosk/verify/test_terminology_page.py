@@ -20,7 +20,7 @@ from cards.valuesets.terminology import terminology
 from signing.issuance import new_card, sign_and_encode
 from signing.verifier import Verifier
 from tests.engines import ChromiumPage
-from tests.kiosk.verify.conftest import Site, open_verifier
+from tests.kiosk.verify.conftest import Site, live_site, open_verifier
 from tests.kiosk.verify.phone import issue, show
 
 DONE_WHEN: dict[str, Any] = {
@@ -40,6 +40,14 @@ MEDICINES: dict[str, Any] = {
     "include_sensitive": ["J05AE01"],
 }
 VERIFY_IN_PAGE = """async ([text, context]) => window.ehcardVerify(text, context)"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The verifier site on SQLite only: the page does this work itself, whichever database
+    issued the card (issuing on PostgreSQL is tested over HTTP)."""
+    with live_site("sqlite", tmp_path_factory.mktemp("verifier")) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
