@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import requests
+
 from cards import cbor
 from kiosk.domain.publication.directory_client import cache_folder
 from signing.keys import PrivateKey, load_public_key
@@ -311,3 +313,10 @@ def test_export_fhir_verifies_against_the_directory(country: Country, tmp_path: 
     assert "lists fetched" in valid.stderr
     revoked = run_ehcard(*base, "--text", country.centres["B"].revoked[0].qr_text)
     assert revoked.exit_code == 1 and "not exported, the card is revoked" in revoked.stderr
+
+
+def test_each_centre_names_the_directory_in_its_trust_list_json(country: Country) -> None:
+    for centre in country.centres.values():
+        body = requests.get(f"{centre.url}/api/trust.json", timeout=10).json()
+        assert body["directory"] == country.directory_url
+        assert len(body["entries"]) == len(country.centres)

@@ -21,6 +21,7 @@ def trust_json(trust: TrustList, document: bytes) -> dict[str, Any]:
     return {
         "sequence": trust.sequence,
         "issued": trust.issued.isoformat(),
+        "directory": trust.directory,
         "entries": [
             {
                 "kid": entry.kid.hex(),

@@ -80,6 +80,7 @@ def test_the_json_trust_list_decodes_entries_and_keeps_the_signed_document(
     assert entry["kid"] == keyring.issuer_key.kid.hex()
     assert entry["status"] == "active"
     assert body["sequence"] == keyring.trust_list.sequence
+    assert body["directory"] is None  # a centre alone: its own /V/lists/
     signed = base64.b64decode(body["signed"])
     assert load_trust_list(signed, [keyring.root_public_key]) == keyring.trust_list
     assert response.headers["ETag"] != get(f"{lists_url}/api/trust").headers["ETag"]
