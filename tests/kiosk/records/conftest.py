@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import Browser, Page
 
 from app import create_app
 from cards.model import Card
@@ -26,6 +27,7 @@ from kiosk.domain.records.store import create_record
 from kiosk.domain.records.uploads import UploadLimits
 from kiosk.models.registry import CardRow
 from signing import records as crypto
+from tests.browsers import new_page
 from tests.builders import make_card
 from tests.databases import fresh_database
 from tests.record_items import record_items
@@ -109,6 +111,15 @@ def live_server(app: Flask) -> Iterator[str]:
     """As tests/conftest.py's, but one server per module."""
     with serving(app) as url:
         yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A Chromium page for the record pages' browser tests (slow to open a record on a
+    loaded machine: 15 s before an action times out)."""
+    with new_page(browser, locale="en-GB") as opened:
+        opened.set_default_timeout(15000)
+        yield opened
 
 
 @pytest.fixture

@@ -9,14 +9,13 @@ never leaves the page.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Page, Request, expect
 
 from cards.record import Confirmation, ItemKind, RecordItem
 from cards.record_fhir import item_resource
@@ -26,25 +25,12 @@ from kiosk.domain.records.control import set_masks
 from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordFileRow, RecordRow
 from signing import records as crypto
-from tests.browsers import new_page
-from tests.databases import fresh_database
 from tests.kiosk.records.conftest import PIN, IssuedRecord
 from tests.kiosk.records.test_clinician_api import clinician_manifest, signed_in
 
-
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """SQLite only: the page is the same on both databases, and test_shl.py,
-    test_clinician_api.py and the holder pages' tests cover PostgreSQL over HTTP."""
-    with fresh_database("sqlite", tmp_path_factory.mktemp("records")) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with new_page(browser, locale="en-GB") as opened:
-        opened.set_default_timeout(15000)
-        yield opened
+# SQLite only: the page is the same on both databases, and test_shl.py,
+# test_clinician_api.py and the holder pages' tests cover PostgreSQL over HTTP.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True, scope="module")
 
 
 def hide_epilepsy(app: Flask, record: IssuedRecord) -> None:

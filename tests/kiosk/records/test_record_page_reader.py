@@ -4,15 +4,11 @@ and the holder's own words beside."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from cards.record import ItemKind, RecordItem
-from tests.browsers import new_page
-from tests.databases import fresh_database
 from tests.kiosk.records.conftest import IssuedRecord, issue_record
 
 ARABIC_ITEMS = [
@@ -22,19 +18,9 @@ ARABIC_ITEMS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """SQLite only: the page is the same on both databases, and test_shl.py,
-    test_clinician_api.py and the holder pages' tests cover PostgreSQL over HTTP."""
-    with fresh_database("sqlite", tmp_path_factory.mktemp("records")) as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with new_page(browser, locale="en-GB") as opened:
-        opened.set_default_timeout(15000)
-        yield opened
+# SQLite only: the page is the same on both databases, and test_shl.py,
+# test_clinician_api.py and the holder pages' tests cover PostgreSQL over HTTP.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True, scope="module")
 
 
 @pytest.fixture

@@ -18,13 +18,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 import requests
 from fhir.resources.R4B.bundle import Bundle
 from flask import Flask
 from joserfc import jwe
 from joserfc.jwk import OctKey
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from cards.model import EmergencyData
 from cards.record_fhir import item_resource
@@ -34,7 +33,6 @@ from kiosk.db import session_scope
 from kiosk.domain.records.control import set_masks
 from kiosk.domain.records.store import item_files
 from kiosk.models.records import RecordRow
-from tests.browsers import new_page
 from tests.builders import make_card
 from tests.kiosk.records.conftest import PIN, IssuedRecord, issue_record
 from tests.record_items import record_items
@@ -133,13 +131,6 @@ def check_ips(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         if resource["resourceType"] == "Observation":
             assert "effectiveDateTime" in resource and "valueCodeableConcept" in resource
     return by_section
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with new_page(browser, locale="en-GB") as opened:
-        opened.set_default_timeout(15000)
-        yield opened
 
 
 def shared_link(page: Page, live_server: str, record: IssuedRecord) -> str:
