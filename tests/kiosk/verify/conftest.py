@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -56,15 +57,17 @@ class Site:
 
 @contextmanager
 def live_site(
-    database: str, folder: Path, *, gated: bool = False, centre_name: str | None = None
+    database: str, folder: Path, *, gated: bool = False, **settings: Any
 ) -> Iterator[Site]:
+    """A development site on a fresh database, served on a free port; `settings` add to
+    its configuration (say `centre_name`, `list_refresh_seconds`)."""
     with fresh_database(database, folder) as url:
         port = free_port()
         host = f"127.0.0.1:{port}"
-        settings = {"instance": folder / "instance", "database_url": url, "card_host": host}
-        if centre_name is not None:
-            settings["centre_name"] = centre_name
-        app = create_app({**settings, "TESTING": True})
+        app = create_app(
+            {"instance": folder / "instance", "database_url": url, "card_host": host,
+             **settings, "TESTING": True}
+        )  # fmt: skip
         if not gated:
             with serving(app, port) as base:
                 yield Site(base=base, host=host, app=app)

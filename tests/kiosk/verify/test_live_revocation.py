@@ -12,15 +12,12 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page
 
-from app import create_app
 from kiosk import db
 from kiosk.domain.cards import registry
 from signing.revocation import Reason
 from signing.verifier import Verifier
 from tests.browsers import phone_page
-from tests.databases import fresh_database
-from tests.kiosk.verify.conftest import Site
-from tests.servers import free_port, serving
+from tests.kiosk.verify.conftest import Site, live_site
 
 REFRESH_SECONDS = 5
 # Time for the page's fetch and check after its timer fires, on a busy test machine.
@@ -31,15 +28,8 @@ PROFILE = {"name": "Niko Beridze", "birth_date": "1980", "allergies": [], "langu
 @pytest.fixture(scope="module")
 def refreshing_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("live-revocation")
-    with fresh_database("postgresql", folder) as url:
-        port = free_port()
-        host = f"127.0.0.1:{port}"
-        app = create_app(
-            {"instance": folder / "instance", "database_url": url, "card_host": host,
-             "list_refresh_seconds": REFRESH_SECONDS, "TESTING": True}
-        )  # fmt: skip
-        with serving(app, port) as base:
-            yield Site(base=base, host=host, app=app)
+    with live_site("postgresql", folder, list_refresh_seconds=REFRESH_SECONDS) as opened:
+        yield opened
 
 
 def issue(app: Flask) -> str:

@@ -9,14 +9,11 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import Browser, Page
 
-from app import create_app
 from cards import valuesets
 from cards.valuesets import UI_LANGUAGES
 from kiosk import db
 from kiosk.domain.cards import registry
-from tests.databases import fresh_database
-from tests.kiosk.verify.conftest import Site, open_verifier
-from tests.servers import free_port, serving
+from tests.kiosk.verify.conftest import Site, live_site, open_verifier
 
 HOLDER = {
     "name": "أمينة ديالو",
@@ -30,16 +27,8 @@ HOLDER = {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """One development site (the page is the same on both databases)."""
-    folder = tmp_path_factory.mktemp("verifier-language")
-    with fresh_database("sqlite", folder) as url:
-        port = free_port()
-        host = f"127.0.0.1:{port}"
-        app = create_app(
-            {"instance": folder / "instance", "database_url": url, "card_host": host,
-             "TESTING": True}
-        )  # fmt: skip
-        with serving(app, port) as base:
-            yield Site(base=base, host=host, app=app)
+    with live_site("sqlite", tmp_path_factory.mktemp("verifier-language")) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")
