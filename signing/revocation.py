@@ -112,7 +112,11 @@ def sign_revocation_list(revocations: RevocationList, issuer_key: PrivateKey) ->
 
 
 def load_revocation_list(document: bytes, issuer_key: PublicKey) -> RevocationList:
-    body = unseal(document, issuer_key, DOMAIN, "revocation list")
+    return revocation_list_of(unseal(document, issuer_key, DOMAIN, "revocation list"), issuer_key)
+
+
+def revocation_list_of(body: dict[int, Any], issuer_key: PublicKey) -> RevocationList:
+    """The list an unsealed body holds, signed by `issuer_key`."""
     try:
         if body[1] != 1:
             raise SignedListError(f"unknown revocation list version {body[1]}")

@@ -22,11 +22,11 @@ from signing.revocation import (
     Reason,
     Revocation,
     RevocationList,
-    load_revocation_list,
+    revocation_list_of,
 )
 from signing.revocation_filter import DOMAIN as FILTER_DOMAIN
-from signing.revocation_filter import RevocationFilter, load_revocation_filter
-from signing.signed import signed_domain
+from signing.revocation_filter import RevocationFilter, revocation_filter_of
+from signing.signed import unseal_any
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,10 @@ def load_revocation_document(
     document: bytes, issuer_key: PublicKey
 ) -> RevocationList | RevocationFilter:
     """An explicit list or delta, or a filter, by the domain its signature is under."""
-    domains = (LIST_DOMAIN, FILTER_DOMAIN)
-    if signed_domain(document, issuer_key, domains, "revocation list") == LIST_DOMAIN:
-        return load_revocation_list(document, issuer_key)
-    return load_revocation_filter(document, issuer_key)
+    domain, body = unseal_any(document, issuer_key, (LIST_DOMAIN, FILTER_DOMAIN), "revocation list")
+    if domain == LIST_DOMAIN:
+        return revocation_list_of(body, issuer_key)
+    return revocation_filter_of(body, issuer_key)
 
 
 @dataclass

@@ -169,6 +169,11 @@ def sign_revocation_filter(revocations: RevocationFilter, issuer_key: PrivateKey
 
 def load_revocation_filter(document: bytes, issuer_key: PublicKey) -> RevocationFilter:
     body = unseal(document, issuer_key, DOMAIN, "revocation filter")
+    return revocation_filter_of(body, issuer_key)
+
+
+def revocation_filter_of(body: dict[int, Any], issuer_key: PublicKey) -> RevocationFilter:
+    """The filter an unsealed body holds, signed by `issuer_key`."""
     try:
         if body[1] != 1:
             raise SignedListError(f"unknown revocation filter version {body[1]}")

@@ -56,19 +56,21 @@ def _outer(document: bytes, what: str) -> tuple[bytes, bytes, bytes]:
     return outer[0], outer[1], outer[2]
 
 
-def signed_domain(document: bytes, key: PublicKey, domains: tuple[bytes, ...], what: str) -> bytes:
-    """Which of `domains` `key` signed the document under: its kind."""
-    kid, body, signature = _outer(document, what)
-    for domain in domains:
-        if kid == key.kid and key.verifies(domain + body, signature):
-            return domain
-    raise SignedListError(f"{what} is not signed by the expected key")
-
-
 def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[int, Any]:
     """The body of a document signed by `key`; `SignedListError` otherwise."""
+    return unseal_any(document, key, (domain,), what)[1]
+
+
+def unseal_any(
+    document: bytes, key: PublicKey, domains: tuple[bytes, ...], what: str
+) -> tuple[bytes, dict[int, Any]]:
+    """The domain (the document's kind) among `domains` that `key` signed the document
+    under, and its body; `SignedListError` otherwise."""
     kid, body, signature = _outer(document, what)
-    if kid != key.kid or not key.verifies(domain + body, signature):
+    domain = next(
+        (d for d in domains if kid == key.kid and key.verifies(d + body, signature)), None
+    )
+    if domain is None:
         raise SignedListError(f"{what} is not signed by the expected key")
     try:
         decoded = _loads_large(body)
@@ -76,7 +78,7 @@ def unseal(document: bytes, key: PublicKey, domain: bytes, what: str) -> dict[in
         raise SignedListError(f"{what} body is not valid CBOR: {exc.message}") from exc
     if not isinstance(decoded, dict):
         raise SignedListError(f"{what} body is not a CBOR map")
-    return decoded
+    return domain, decoded
 
 
 def _loads_large(body: bytes) -> Any:
