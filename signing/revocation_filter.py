@@ -63,20 +63,12 @@ class FilterLayers:
             return None
         if self.screen is not None and not self.screen.matches(rid):
             return None
-        if not self.revoked.value(self.revoked.hash(rid)):
+        if not self.revoked.value(rid):
             return None
         for reason, layer in zip(self.reasons, self.reason_layers, strict=False):
-            if layer.value(layer.hash(rid)):
+            if layer.value(rid):
                 return reason
         return self.reasons[-1]
-
-    @property
-    def size(self) -> int:
-        return sum(len(layer.solution) for layer in self._layers())
-
-    def _layers(self) -> list[Ribbon]:
-        layers = [self.screen, self.revoked, *self.reason_layers]
-        return [layer for layer in layers if layer is not None]
 
 
 def screen_bits(issued: int, revoked: int) -> int:

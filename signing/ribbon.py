@@ -34,29 +34,9 @@ class RibbonError(ValueError):
     """A ribbon could not be built, or its stored form is malformed."""
 
 
-@dataclass(frozen=True)
-class KeyHash:
-    start: int
-    row: int
-    fingerprint: int
-
-
-def key_hash(key: bytes, seed: int, slots: int) -> KeyHash:
-    digest = hashlib.sha256(HASH_DOMAIN + seed.to_bytes(4, "big") + key).digest()
-    return _split(digest, slots)
-
-
-def _split(digest: bytes, slots: int) -> KeyHash:
-    return KeyHash(
-        int.from_bytes(digest[0:8], "big") % (slots - WIDTH + 1),
-        int.from_bytes(digest[8:24], "big") | 1,
-        int.from_bytes(digest[24:32], "big"),
-    )
-
-
 def _hashes(keys: Iterable[bytes], seed: int, slots: int) -> Iterator[tuple[int, int, int]]:
-    """(start, row, fingerprint) of every key: `key_hash` unrolled, for millions of keys,
-    one at a time (a list of two million would hold some 300 MB)."""
+    """(start, row, fingerprint) of every key, one at a time (a list of two million would
+    hold some 300 MB)."""
     prefix = hashlib.sha256(HASH_DOMAIN + seed.to_bytes(4, "big"))
     span = slots - WIDTH + 1
     number = int.from_bytes
@@ -89,40 +69,33 @@ class Ribbon:
     def plane_bytes(self) -> int:
         return (self.slots + 7) // 8
 
-    def hash(self, key: bytes) -> KeyHash:
-        return key_hash(key, self.seed, self.slots)
+    def value(self, key: bytes) -> int:
+        """The value stored for `key` (arbitrary for a key not in the set)."""
+        start, row, _ = next(_hashes((key,), self.seed, self.slots))
+        return self._value(start, row)
 
     def matches(self, key: bytes) -> bool:
         """Whether the value stored for `key` is its own fingerprint (see `build`)."""
-        hashed = self.hash(key)
-        return self.value(hashed) == hashed.fingerprint & ((1 << self.bits) - 1)
+        return bool(self.matching([key]))
 
     def matching(self, keys: Sequence[bytes]) -> list[bytes]:
-        """The keys whose stored value is their own fingerprint (`matches`, for many keys)."""
+        """The keys whose stored value is their own fingerprint's low `bits` bits."""
         mask = (1 << self.bits) - 1
-        planes = range(0, self.bits * self.plane_bytes, self.plane_bytes)
-        solution, number = self.solution, int.from_bytes
-        found = []
-        for key, (start, row, fingerprint) in zip(
-            keys, _hashes(keys, self.seed, self.slots), strict=True
-        ):
-            first, shift = start >> 3, start & 7
-            value = 0
-            for bit, offset in enumerate(planes):
-                window = number(solution[offset + first : offset + first + 17], "little") >> shift
-                value |= ((window & row).bit_count() & 1) << bit
-            if value == fingerprint & mask:
-                found.append(key)
-        return found
+        return [
+            key
+            for key, (start, row, fingerprint) in zip(
+                keys, _hashes(keys, self.seed, self.slots), strict=True
+            )
+            if self._value(start, row) == fingerprint & mask
+        ]
 
-    def value(self, hashed: KeyHash) -> int:
-        """The value stored for a key (arbitrary for a key not in the set)."""
-        first, shift = divmod(hashed.start, 8)
+    def _value(self, start: int, row: int) -> int:
+        first, shift = divmod(start, 8)
         value = 0
         for plane in range(self.bits):
             offset = plane * self.plane_bytes + first
             window = int.from_bytes(self.solution[offset : offset + 17], "little") >> shift
-            value |= ((window & hashed.row).bit_count() & 1) << plane
+            value |= ((window & row).bit_count() & 1) << plane
         return value
 
 
